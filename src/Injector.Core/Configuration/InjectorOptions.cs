@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Injector.Core.Configuration;
+
+/// <summary>
+/// Cluster-wide injector settings (configuration section <c>Injector</c>; the CLI reads the same shape from <c>--config</c>).
+/// </summary>
+public sealed record InjectorOptions
+{
+    public const string SectionName = "Injector";
+
+    /// <summary>Image of the <c>tls-proxy</c> sidecar.</summary>
+    [Required]
+    public string ProxyImage { get; init; } = "tls-injector/tls-proxy:0.1.0";
+
+    /// <summary><c>Always</c>, <c>IfNotPresent</c> or <c>Never</c>. Default <c>IfNotPresent</c>.</summary>
+    [RegularExpression("^(Always|IfNotPresent|Never)$")]
+    public string ProxyImagePullPolicy { get; init; } = "IfNotPresent";
+
+    /// <summary>Native or classic sidecar; <c>Auto</c> decides from the API server's version.</summary>
+    public SidecarMode SidecarMode { get; init; } = SidecarMode.Auto;
+
+    /// <summary>TLS port used when a <c>ports</c> entry (or the default) gives only the app port. Default 8443.</summary>
+    [Range(1, 65535)]
+    public int DefaultTlsPort { get; init; } = 8443;
+
+    /// <summary>The proxy's plain-HTTP health and probe port. Default 15021.</summary>
+    [Range(1, 65535)]
+    public int HealthPort { get; init; } = 15021;
+
+    /// <summary>Resources of the sidecar. Defaults: requests 10m CPU / 16Mi, limits 500m CPU / 64Mi.</summary>
+    public ProxyResourceOptions Resources { get; init; } = new();
+
+    /// <summary>UID and GID the sidecar runs as (non-root). Default 65532, distroless's <c>nonroot</c>.</summary>
+    [Range(1, int.MaxValue)]
+    public long ProxyUid { get; init; } = 65532;
+
+    /// <summary>Namespaces never injected, in addition to kube-system, kube-public, kube-node-lease and <see cref="InjectorNamespace"/>.</summary>
+    public IReadOnlyList<string> ExcludedNamespaces { get; init; } = [];
+
+    /// <summary>The injector's own namespace, never injected.</summary>
+    public string InjectorNamespace { get; init; } = "tls-injector";
+
+    /// <summary>Certificates expiring within this many days get an admission warning. Default 7.</summary>
+    [Range(0, 3650)]
+    public int ExpiryWarningDays { get; init; } = 7;
+
+    /// <summary>When true, certificate warnings (expiring soon, SANs, chain) become rejections. Default false.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Log level passed to the sidecar. Default <c>Information</c>.</summary>
+    public string ProxyLogLevel { get; init; } = "Information";
+
+    /// <summary>Serve Prometheus metrics from the sidecar's health port. Default false.</summary>
+    public bool ProxyMetrics { get; init; }
+}
+
+/// <summary>Kubernetes quantities for the sidecar's resources.</summary>
+public sealed record ProxyResourceOptions
+{
+    public string CpuRequest { get; init; } = "10m";
+
+    public string MemoryRequest { get; init; } = "16Mi";
+
+    public string CpuLimit { get; init; } = "500m";
+
+    public string MemoryLimit { get; init; } = "64Mi";
+}

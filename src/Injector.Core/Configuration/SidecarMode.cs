@@ -1,0 +1,14 @@
+namespace Injector.Core.Configuration;
+
+/// <summary>How the <c>tls-proxy</c> sidecar is added to a pod.</summary>
+public enum SidecarMode
+{
+    /// <summary>Native when the API server is 1.29 or newer (SidecarContainers on by default), else classic.</summary>
+    Auto,
+
+    /// <summary>An init container with <c>restartPolicy: Always</c>: starts before the app, stops after it, never blocks a Job.</summary>
+    Native,
+
+    /// <summary>A regular container placed first, with a postStart hook that waits for the proxy to be ready.</summary>
+    Classic,
+}

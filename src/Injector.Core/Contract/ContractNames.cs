@@ -1,0 +1,41 @@
+namespace Injector.Core.Contract;
+
+/// <summary>Every label and annotation key of the user-facing contract (docs/annotations.md), named once.</summary>
+public static class ContractNames
+{
+    public const string Prefix = "tls-injector.io/";
+
+    /// <summary>Namespace label: <c>enabled</c> or <c>disabled</c>.</summary>
+    public const string NamespaceInjectionLabel = Prefix + "injection";
+
+    /// <summary>Pod label: <c>true</c> or <c>false</c>.</summary>
+    public const string PodInjectLabel = Prefix + "inject";
+
+    public const string Secret = Prefix + "secret";
+    public const string Ports = Prefix + "ports";
+    public const string Mtls = Prefix + "mtls";
+    public const string ClientCaSecret = Prefix + "client-ca-secret";
+    public const string AllowedClients = Prefix + "allowed-clients";
+    public const string MinTlsVersion = Prefix + "min-tls-version";
+    public const string Plaintext = Prefix + "plaintext";
+
+    /// <summary>Written by the injector only.</summary>
+    public const string Status = Prefix + "status";
+
+    public const string Enabled = "enabled";
+    public const string Disabled = "disabled";
+    public const string True = "true";
+    public const string False = "false";
+
+    /// <summary>The sidecar's container name, fixed by the contract.</summary>
+    public const string ProxyContainerName = "tls-proxy";
+
+    /// <summary>Annotation keys a user may set (the status key is the injector's own).</summary>
+    public static readonly IReadOnlySet<string> UserAnnotations = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext,
+    };
+
+    /// <summary>Namespaces that are never injected, whatever their labels say.</summary>
+    public static readonly IReadOnlyList<string> SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease"];
+}

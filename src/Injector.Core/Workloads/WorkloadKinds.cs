@@ -1,0 +1,73 @@
+using k8s;
+using k8s.Models;
+
+namespace Injector.Core.Workloads;
+
+/// <summary>The kinds whose pods the injector handles, and how to reach the pod template inside each.</summary>
+public static class WorkloadKinds
+{
+    public const string Pod = "Pod";
+    public const string Deployment = "Deployment";
+    public const string StatefulSet = "StatefulSet";
+    public const string DaemonSet = "DaemonSet";
+    public const string ReplicaSet = "ReplicaSet";
+    public const string Job = "Job";
+    public const string CronJob = "CronJob";
+
+    public static readonly IReadOnlyList<string> All = [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob];
+
+    /// <summary>The KubernetesClient model for a kind; null for a kind the injector does not handle.</summary>
+    public static Type? ModelFor(string? kind) => kind switch
+    {
+        Pod => typeof(V1Pod),
+        Deployment => typeof(V1Deployment),
+        StatefulSet => typeof(V1StatefulSet),
+        DaemonSet => typeof(V1DaemonSet),
+        ReplicaSet => typeof(V1ReplicaSet),
+        Job => typeof(V1Job),
+        CronJob => typeof(V1CronJob),
+        _ => null,
+    };
+
+    /// <summary>Deserializes a handled kind from JSON with the Kubernetes serializer; null for other kinds.</summary>
+    public static object? Deserialize(string kind, string json) => kind switch
+    {
+        Pod => KubernetesJson.Deserialize<V1Pod>(json),
+        Deployment => KubernetesJson.Deserialize<V1Deployment>(json),
+        StatefulSet => KubernetesJson.Deserialize<V1StatefulSet>(json),
+        DaemonSet => KubernetesJson.Deserialize<V1DaemonSet>(json),
+        ReplicaSet => KubernetesJson.Deserialize<V1ReplicaSet>(json),
+        Job => KubernetesJson.Deserialize<V1Job>(json),
+        CronJob => KubernetesJson.Deserialize<V1CronJob>(json),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The pod (template) inside <paramref name="obj"/>; null when the object holds none
+    /// (a workload without <c>spec.template.spec</c>, or a kind not handled here).
+    /// </summary>
+    public static PodTemplate? GetTemplate(object obj, string? namespaceOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return obj switch
+        {
+            V1Pod p when p.Spec is not null => Make(Pod, p.Metadata, p.Metadata ??= new V1ObjectMeta(), p.Spec, p),
+            V1Deployment d => FromTemplate(Deployment, d.Metadata, d.Spec?.Template, d),
+            V1StatefulSet s => FromTemplate(StatefulSet, s.Metadata, s.Spec?.Template, s),
+            V1DaemonSet ds => FromTemplate(DaemonSet, ds.Metadata, ds.Spec?.Template, ds),
+            V1ReplicaSet r => FromTemplate(ReplicaSet, r.Metadata, r.Spec?.Template, r),
+            V1Job j => FromTemplate(Job, j.Metadata, j.Spec?.Template, j),
+            V1CronJob c => FromTemplate(CronJob, c.Metadata, c.Spec?.JobTemplate?.Spec?.Template, c),
+            _ => null,
+        };
+
+        PodTemplate? FromTemplate(string kind, V1ObjectMeta? owner, V1PodTemplateSpec? template, object root)
+            => template?.Spec is null ? null : Make(kind, owner, template.Metadata ??= new V1ObjectMeta(), template.Spec, root);
+
+        PodTemplate Make(string kind, V1ObjectMeta? owner, V1ObjectMeta podMeta, V1PodSpec spec, object root)
+        {
+            var name = owner?.Name ?? (owner?.GenerateName is { } g ? g + "*" : null);
+            return new PodTemplate(kind, name, namespaceOverride ?? owner?.NamespaceProperty, podMeta, spec, root);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Injector.Tls.Settings;
+
+/// <summary>
+/// Everything the <c>tls-proxy</c> sidecar needs to run. The injector renders it with <see cref="ToEnvironment"/>
+/// and the proxy reads it back with <see cref="Parse"/>: one type, so the two sides cannot drift.
+/// </summary>
+public sealed record ProxySettings
+{
+    /// <summary>Default mount path of the server certificate Secret in the sidecar.</summary>
+    public const string DefaultCertDirectory = "/etc/tls-injector/server";
+
+    /// <summary>Default mount path of the client CA Secret in the sidecar.</summary>
+    public const string DefaultClientCaDirectory = "/etc/tls-injector/client-ca";
+
+    /// <summary>Default health port, the one Istio's agent uses for the same job.</summary>
+    public const int DefaultHealthPort = 15021;
+
+    public required IReadOnlyList<ProxyRoute> Routes { get; init; }
+
+    public string CertDirectory { get; init; } = DefaultCertDirectory;
+
+    /// <summary>Null when mTLS is disabled.</summary>
+    public string? ClientCaDirectory { get; init; }
+
+    public MtlsMode Mtls { get; init; } = MtlsMode.Disabled;
+
+    /// <summary>Empty: every client the CA trusts.</summary>
+    public IReadOnlyList<ClientIdentity> AllowedClients { get; init; } = [];
+
+    /// <summary><c>1.2</c> or <c>1.3</c>.</summary>
+    public string MinTlsVersion { get; init; } = WireValues.Tls12;
+
+    public PlaintextMode Plaintext { get; init; } = PlaintextMode.Reject;
+
+    public int HealthPort { get; init; } = DefaultHealthPort;
+
+    /// <summary>Keyed by request path, e.g. <c>/app-health/app/readyz</c>.</summary>
+    public IReadOnlyDictionary<string, AppProbe> AppProbes { get; init; } = new Dictionary<string, AppProbe>();
+
+    /// <summary>Seconds between polls of the certificate files. Default 5; the kubelet itself syncs Secrets about once a minute.</summary>
+    public int ReloadIntervalSeconds { get; init; } = 5;
+
+    public bool Metrics { get; init; }
+
+    public string LogLevel { get; init; } = "Information";
+
+    /// <summary>The environment variables, in a stable order, that make the proxy run with these settings.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ToEnvironment()
+    {
+        var env = new List<KeyValuePair<string, string>>
+        {
+            new(ProxyEnvironment.Routes, string.Join(',', Routes)),
+            new(ProxyEnvironment.CertDirectory, CertDirectory),
+            new(ProxyEnvironment.Mtls, Mtls.ToWire()),
+        };
+        if (ClientCaDirectory is not null)
+        {
+            env.Add(new(ProxyEnvironment.ClientCaDirectory, ClientCaDirectory));
+        }
+
+        if (AllowedClients.Count > 0)
+        {
+            env.Add(new(ProxyEnvironment.AllowedClients, string.Join(',', AllowedClients)));
+        }
+
+        env.Add(new(ProxyEnvironment.MinTlsVersion, MinTlsVersion));
+        env.Add(new(ProxyEnvironment.Plaintext, Plaintext.ToWire()));
+        env.Add(new(ProxyEnvironment.HealthPort, HealthPort.ToString(CultureInfo.InvariantCulture)));
+        if (AppProbes.Count > 0)
+        {
+            var sorted = new SortedDictionary<string, AppProbe>(AppProbes.ToDictionary(), StringComparer.Ordinal);
+            env.Add(new(ProxyEnvironment.AppProbes, JsonSerializer.Serialize(sorted, AppProbeJsonContext.Default.SortedDictionaryStringAppProbe)));
+        }
+
+        return env;
+    }
+
+    /// <summary>
+    /// Reads settings from an environment. Returns every problem at once in <paramref name="errors"/>
+    /// (and null) rather than stopping at the first.
+    /// </summary>
+    public static ProxySettings? Parse(Func<string, string?> getEnvironmentVariable, out IReadOnlyList<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
+        var problems = new List<string>();
+
+        var routes = ParseRoutes(getEnvironmentVariable(ProxyEnvironment.Routes), problems);
+
+        var mtlsText = getEnvironmentVariable(ProxyEnvironment.Mtls) ?? WireValues.Disabled;
+        if (!WireValues.TryParseMtls(mtlsText, out var mtls))
+        {
+            problems.Add($"{ProxyEnvironment.Mtls}='{mtlsText}' is not one of disabled, optional, required.");
+        }
+
+        var clientCaDirectory = getEnvironmentVariable(ProxyEnvironment.ClientCaDirectory);
+        if (mtls != MtlsMode.Disabled && string.IsNullOrEmpty(clientCaDirectory))
+        {
+            problems.Add($"{ProxyEnvironment.Mtls}={mtlsText} needs {ProxyEnvironment.ClientCaDirectory}, the directory holding ca.crt.");
+        }
+
+        var allowed = new List<ClientIdentity>();
+        foreach (var entry in Split(getEnvironmentVariable(ProxyEnvironment.AllowedClients)))
+        {
+            if (ClientIdentity.TryParse(entry) is { } identity)
+            {
+                allowed.Add(identity);
+            }
+            else
+            {
+                problems.Add($"{ProxyEnvironment.AllowedClients} entry '{entry}' is not cn:NAME, dns:NAME or uri:URI.");
+            }
+        }
+
+        var minText = getEnvironmentVariable(ProxyEnvironment.MinTlsVersion) ?? WireValues.Tls12;
+        if (!WireValues.TryParseMinTlsVersion(minText, out var minVersion))
+        {
+            problems.Add($"{ProxyEnvironment.MinTlsVersion}='{minText}' is not 1.2 or 1.3.");
+        }
+
+        var plaintextText = getEnvironmentVariable(ProxyEnvironment.Plaintext) ?? WireValues.Reject;
+        if (!WireValues.TryParsePlaintext(plaintextText, out var plaintext))
+        {
+            problems.Add($"{ProxyEnvironment.Plaintext}='{plaintextText}' is not reject or redirect.");
+        }
+
+        var healthPort = ParsePort(getEnvironmentVariable(ProxyEnvironment.HealthPort), DefaultHealthPort, ProxyEnvironment.HealthPort, problems);
+        var reload = ParseInt(getEnvironmentVariable(ProxyEnvironment.ReloadIntervalSeconds), 5, 1, 3600, ProxyEnvironment.ReloadIntervalSeconds, problems);
+
+        var probes = new Dictionary<string, AppProbe>(StringComparer.Ordinal);
+        var probesText = getEnvironmentVariable(ProxyEnvironment.AppProbes);
+        if (!string.IsNullOrWhiteSpace(probesText))
+        {
+            try
+            {
+                probes = JsonSerializer.Deserialize(probesText, AppProbeJsonContext.Default.DictionaryStringAppProbe) ?? probes;
+            }
+            catch (JsonException ex)
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} is not valid JSON: {ex.Message}");
+            }
+        }
+
+        errors = problems;
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        return new ProxySettings
+        {
+            Routes = routes,
+            CertDirectory = getEnvironmentVariable(ProxyEnvironment.CertDirectory) ?? DefaultCertDirectory,
+            ClientCaDirectory = mtls == MtlsMode.Disabled ? null : clientCaDirectory,
+            Mtls = mtls,
+            AllowedClients = allowed,
+            MinTlsVersion = minVersion ?? WireValues.Tls12,
+            Plaintext = plaintext,
+            HealthPort = healthPort,
+            AppProbes = probes,
+            ReloadIntervalSeconds = reload,
+            Metrics = string.Equals(getEnvironmentVariable(ProxyEnvironment.Metrics), "true", StringComparison.OrdinalIgnoreCase),
+            LogLevel = getEnvironmentVariable(ProxyEnvironment.LogLevel) ?? "Information",
+        };
+    }
+
+    private static List<ProxyRoute> ParseRoutes(string? text, List<string> problems)
+    {
+        var routes = new List<ProxyRoute>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            problems.Add($"{ProxyEnvironment.Routes} is empty: set it to TLS=APP pairs, e.g. 8443=8080.");
+            return routes;
+        }
+
+        foreach (var entry in Split(text))
+        {
+            var parts = entry.Split('=');
+            if (parts.Length != 2
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var tls)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var app)
+                || tls is < 1 or > 65535 || app is < 1 or > 65535)
+            {
+                problems.Add($"{ProxyEnvironment.Routes} entry '{entry}' is not TLS=APP with ports 1-65535.");
+                continue;
+            }
+
+            routes.Add(new ProxyRoute(tls, app));
+        }
+
+        return routes;
+    }
+
+    private static int ParsePort(string? text, int fallback, string name, List<string> problems)
+        => ParseInt(text, fallback, 1, 65535, name, problems);
+
+    private static int ParseInt(string? text, int fallback, int min, int max, string name, List<string> problems)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        problems.Add($"{name}='{text}' is not a number from {min} to {max}.");
+        return fallback;
+    }
+
+    private static string[] Split(string? text)
+        => string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
