@@ -25,7 +25,11 @@ public sealed class PodInjector(InjectorOptions options)
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(cluster);
+        return Inject(pod, ns, cluster, Describe(pod.Metadata ?? new V1ObjectMeta(), ns.Name));
+    }
 
+    private InjectionResult Inject(V1Pod pod, NamespaceInfo ns, ClusterInfo cluster, string name)
+    {
         var metadata = pod.Metadata ?? new V1ObjectMeta();
         if (pod.Spec is not { Containers.Count: > 0 } spec)
         {
@@ -37,7 +41,6 @@ public sealed class PodInjector(InjectorOptions options)
             return Unchanged(pod, InjectionDecision.Skipped, skip);
         }
 
-        var name = Describe(metadata, ns.Name);
         var hasProxy = spec.Containers.Concat(spec.InitContainers ?? []).Any(c => c.Name == ContractNames.ProxyContainerName);
         var injected = metadata.Annotations?.ContainsKey(ContractNames.Status) == true;
         if (hasProxy && injected)
@@ -87,7 +90,7 @@ public sealed class PodInjector(InjectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(template);
         var pod = new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = template.Metadata, Spec = template.Spec };
-        var result = Inject(pod, ns, cluster);
+        var result = Inject(pod, ns, cluster, template.DisplayName);
         if (result.Decision == InjectionDecision.Injected)
         {
             WorkloadKinds.ReplaceTemplate(template.Owner, result.Pod.Metadata, result.Pod.Spec);
