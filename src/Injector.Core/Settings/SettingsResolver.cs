@@ -71,9 +71,10 @@ public static partial class SettingsResolver
         var status = InjectionStatus.TryParse(podAnnotations.TryGetValue(ContractNames.Status, out var statusJson) ? statusJson : null);
         var ports = ResolvePorts(values, spec, status, options, errors);
 
+        var caToCheck = mtls == MtlsMode.Disabled ? null : clientCa;
         if (errors.Count > 0 || secret is null)
         {
-            return new SettingsResolution(null, errors, warnings);
+            return new SettingsResolution(null, errors, warnings, secret, caToCheck);
         }
 
         var settings = new TlsSettings
@@ -86,7 +87,7 @@ public static partial class SettingsResolver
             MinTlsVersion = minVersion ?? WireValues.Tls12,
             Plaintext = plaintext,
         };
-        return new SettingsResolution(settings, errors, warnings);
+        return new SettingsResolution(settings, errors, warnings, secret, caToCheck);
     }
 
     private static void CheckUnknownKeys(IEnumerable<string> keys, List<SettingProblem> into, bool fromNamespace)

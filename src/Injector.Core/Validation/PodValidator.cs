@@ -45,25 +45,26 @@ public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvi
             collector.Warning($"{name}: {warning.Message}");
         }
 
-        if (resolution.Settings is { } settings)
+        var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
+        if (resolution.SecretName is { } secret)
         {
-            var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
-            checks.CheckServerSecret(settings.SecretName, await secrets.GetAsync(ns.Name, settings.SecretName, cancellationToken));
-            if (settings.ClientCaSecretName is { } clientCa)
-            {
-                checks.CheckClientCaSecret(clientCa, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
-            }
-
-            CheckSubPathMounts(name, template.Spec, settings, collector);
+            checks.CheckServerSecret(secret, await secrets.GetAsync(ns.Name, secret, cancellationToken));
         }
+
+        if (resolution.ClientCaSecretName is { } clientCa)
+        {
+            checks.CheckClientCaSecret(clientCa, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
+        }
+
+        CheckSubPathMounts(name, template.Spec, [resolution.SecretName, resolution.ClientCaSecretName], collector);
 
         return collector.ToResult();
     }
 
     /// <summary>A Secret mounted with subPath is copied once and never updated, so a renewed certificate never arrives.</summary>
-    private static void CheckSubPathMounts(string name, V1PodSpec spec, TlsSettings settings, ValidationCollector collector)
+    private static void CheckSubPathMounts(string name, V1PodSpec spec, string?[] secretsInUse, ValidationCollector collector)
     {
-        var secretNames = new[] { settings.SecretName, settings.ClientCaSecretName }.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var secretNames = secretsInUse.OfType<string>().ToHashSet(StringComparer.Ordinal);
         var volumes = (spec.Volumes ?? [])
             .Where(v => v.Secret?.SecretName is { } s && secretNames.Contains(s))
             .ToDictionary(v => v.Name, v => v.Secret.SecretName, StringComparer.Ordinal);
