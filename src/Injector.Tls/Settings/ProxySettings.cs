@@ -104,13 +104,14 @@ public sealed record ProxySettings
         var routes = ParseRoutes(getEnvironmentVariable(ProxyEnvironment.Routes), problems);
 
         var mtlsText = getEnvironmentVariable(ProxyEnvironment.Mtls) ?? WireValues.Disabled;
-        if (!WireValues.TryParseMtls(mtlsText, out var mtls))
+        var mtlsValid = WireValues.TryParseMtls(mtlsText, out var mtls);
+        if (!mtlsValid)
         {
             problems.Add($"{ProxyEnvironment.Mtls}='{mtlsText}' is not one of disabled, optional, required.");
         }
 
         var clientCaDirectory = getEnvironmentVariable(ProxyEnvironment.ClientCaDirectory);
-        if (mtls != MtlsMode.Disabled && string.IsNullOrEmpty(clientCaDirectory))
+        if (mtlsValid && mtls != MtlsMode.Disabled && string.IsNullOrEmpty(clientCaDirectory))
         {
             problems.Add($"{ProxyEnvironment.Mtls}={mtlsText} needs {ProxyEnvironment.ClientCaDirectory}, the directory holding ca.crt.");
         }
@@ -285,10 +286,17 @@ public sealed record ProxySettings
                 problems.Add($"{ProxyEnvironment.AppProbes} '{path}' has path '{probePath}', which does not start with '/'.");
             }
 
-            if (probe.TimeoutSeconds < 1)
+            if (probe.TimeoutSeconds < 0)
             {
                 problems.Add($"{ProxyEnvironment.AppProbes} '{path}' has timeoutSeconds {probe.TimeoutSeconds}; kubelet's minimum is 1.");
             }
+        }
+
+        // The source-generated reader leaves an absent timeoutSeconds at 0 rather than the initializer's 1; the API
+        // server defaults an unset timeoutSeconds to 1, and so does this.
+        foreach (var (path, probe) in probes.Where(p => p.Value is { TimeoutSeconds: 0 }).ToList())
+        {
+            probes[path] = probe with { TimeoutSeconds = 1 };
         }
     }
 

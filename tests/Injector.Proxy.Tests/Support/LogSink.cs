@@ -33,6 +33,21 @@ internal sealed class LogSink : Stream
         throw new TimeoutException($"no '{name}' event within {timeoutMs} ms; got: {string.Join('\n', Events.Select(e => e.ToString()))}");
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> events named <paramref name="name"/> were logged.</summary>
+    public async Task WaitForCountAsync(string name, int count, int timeoutMs = 10_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (OfEvent(name).Count() < count)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"fewer than {count} '{name}' events within {timeoutMs} ms");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         lock (_lock)
