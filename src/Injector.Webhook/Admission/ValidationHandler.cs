@@ -99,8 +99,12 @@ internal sealed class ValidationHandler(
             return OptedIn(template) ? OnLookupFailure(template, [problem]) : AdmissionDecision.Allow(AdmissionResults.Allowed, "not opted in; " + problem);
         }
 
-        var result = await validator.ValidateAsync(template, lookup.Info, secrets, cancellationToken);
-        if (result.LookupUnavailable)
+        var counting = new CountingSecretLookup(secrets);
+        var result = await validator.ValidateAsync(template, lookup.Info, counting, cancellationToken);
+
+        // Core adds one error per lookup that could not be answered. Only when those are all the errors does the
+        // policy decide; an error that is certain anyway (a bad annotation) refuses the object under either policy.
+        if (result.LookupUnavailable && result.Errors.Count <= counting.Unavailable)
         {
             return OnLookupFailure(template, result.Errors, result.Warnings);
         }
