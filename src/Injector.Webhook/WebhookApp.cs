@@ -14,20 +14,27 @@ internal static class WebhookApp
 
     /// <summary>
     /// The configured app, not yet started. <paramref name="configure"/> lets tests override configuration and
-    /// services; <paramref name="ownsStaticLogger"/> is true only for the real process (it replaces the bootstrap logger).
+    /// services; <paramref name="ownsStaticLogger"/> is true only for the real process (it replaces the bootstrap logger);
+    /// <paramref name="console"/> false keeps tests' output quiet (they read events from a sink instead).
     /// </summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsStaticLogger = false)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsStaticLogger = false, bool console = true)
     {
         var builder = WebApplication.CreateSlimBuilder(NormalizeArguments(args));
         builder.Services.AddInjectorWebhook();
         builder.Services.AddSerilog(
-            (services, logger) => logger
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext()
-                .WriteTo.Console(new RenderedCompactJsonFormatter()),
+            (services, logger) =>
+            {
+                logger
+                    .MinimumLevel.Information()
+                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                    .ReadFrom.Configuration(builder.Configuration)
+                    .ReadFrom.Services(services)
+                    .Enrich.FromLogContext();
+                if (console)
+                {
+                    logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                }
+            },
             preserveStaticLogger: !ownsStaticLogger);
         configure?.Invoke(builder);
 

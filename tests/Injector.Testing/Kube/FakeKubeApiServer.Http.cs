@@ -11,6 +11,9 @@ namespace Injector.Testing.Kube;
 // Routing and the non-watch verbs.
 public sealed partial class FakeKubeApiServer
 {
+    /// <summary>Like Go's encoder: quotes as <c>\"</c>, not <c>\u0022</c>, so bodies read like the recordings.</summary>
+    private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -61,7 +64,7 @@ public sealed partial class FakeKubeApiServer
         }
 
         var path = context.Request.Path.Value ?? "/";
-        if (path == "/version")
+        if (path.TrimEnd('/') == "/version")
         {
             return await WriteRawAsync(context, StatusCodes.Status200OK, ApiFixtures.Read(Version, "version.json"));
         }
@@ -302,7 +305,7 @@ public sealed partial class FakeKubeApiServer
     private static Task<int> WriteAsync(HttpContext context, JsonObject obj, bool created = false)
     {
         var code = obj["kind"]?.GetValue<string>() == "Status" && obj["code"] is { } c ? c.GetValue<int>() : created ? 201 : 200;
-        return WriteRawAsync(context, code, obj.ToJsonString());
+        return WriteRawAsync(context, code, obj.ToJsonString(Wire));
     }
 
     private static async Task<int> WriteRawAsync(HttpContext context, int statusCode, string json)

@@ -131,7 +131,7 @@ public sealed partial class FakeKubeApiServer
     }
 
     private static string EventLine(string eventType, JsonNode obj)
-        => new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString();
+        => new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString(Wire);
 
     private static JsonObject Meta(JsonObject obj)
     {
