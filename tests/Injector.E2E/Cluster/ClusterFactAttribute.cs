@@ -5,7 +5,7 @@ internal sealed class ClusterFactAttribute : FactAttribute
 {
     public ClusterFactAttribute()
     {
-        Skip = ClusterTarget.Current.SkipReason;
+        Skip = ClusterTarget.Current.Required ? null : ClusterTarget.Current.SkipReason;
     }
 }
 
@@ -14,7 +14,7 @@ internal sealed class ClusterTheoryAttribute : TheoryAttribute
 {
     public ClusterTheoryAttribute()
     {
-        Skip = ClusterTarget.Current.SkipReason;
+        Skip = ClusterTarget.Current.Required ? null : ClusterTarget.Current.SkipReason;
     }
 }
 
@@ -24,7 +24,7 @@ internal sealed class RuntimeFactAttribute : FactAttribute
     public RuntimeFactAttribute(int minimumMinorVersion = 0)
     {
         var target = ClusterTarget.Current;
-        Skip = target.RuntimeSkipReason;
+        Skip = target.Required && target.SkipReason is not null ? null : target.RuntimeSkipReason;
         if (Skip is null && target.ServerMinorVersion != 0 && target.ServerMinorVersion < minimumMinorVersion)
         {
             Skip = $"Needs Kubernetes 1.{minimumMinorVersion} or newer; the cluster runs 1.{target.ServerMinorVersion}.";

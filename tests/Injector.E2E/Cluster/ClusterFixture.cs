@@ -27,7 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
     public TestPki Pki { get; } = new();
 
     public IKubernetes Client => client ?? throw new InvalidOperationException(
-        $"No cluster: {ClusterTarget.Current.SkipReason}. Mark the test [ClusterFact] so it is skipped instead.");
+        $"No cluster: {ClusterTarget.Current.SkipReason} (tests are not skipped because {ClusterTarget.RequireVariable}=1, or lack [ClusterFact]).");
 
     /// <summary>The app image of runtime tests: any HTTP server on 8080 as non-root. Override with TLS_INJECTOR_E2E_APP_IMAGE.</summary>
     public static string AppImage => Environment.GetEnvironmentVariable("TLS_INJECTOR_E2E_APP_IMAGE") ?? "nginxinc/nginx-unprivileged:1.27-alpine";
@@ -40,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
         var target = ClusterTarget.Current;
         if (target.SkipReason is not null)
         {
+            // Skipped tests never touch Client; with TLS_INJECTOR_E2E_REQUIRE=1 they run, and fail here with the reason.
             return;
         }
 

@@ -20,7 +20,14 @@ internal sealed record ClusterTarget
     public const string KubeconfigVariable = "TLS_INJECTOR_E2E_KUBECONFIG";
     public const string K3sVariable = "TLS_INJECTOR_E2E_K3S";
 
-    private static readonly Lazy<ClusterTarget> CurrentValue = new(Resolve);
+    /// <summary>Set to 1 (hack/kind-e2e.sh does) to make a missing cluster fail the run instead of skipping it.</summary>
+    public const string RequireVariable = "TLS_INJECTOR_E2E_REQUIRE";
+
+    private static readonly Lazy<ClusterTarget> CurrentValue = new(() =>
+    {
+        var target = Resolve();
+        return Environment.GetEnvironmentVariable(RequireVariable) == "1" ? target with { Required = true } : target;
+    });
 
     public static ClusterTarget Current => CurrentValue.Value;
 
@@ -34,6 +41,9 @@ internal sealed record ClusterTarget
 
     /// <summary>Why runtime tests (which need a Ready node) cannot run; null when they can.</summary>
     public string? RuntimeSkipReason { get; init; }
+
+    /// <summary>True when a skip must fail instead (<see cref="RequireVariable"/>): the tests run and report the reason as their failure.</summary>
+    public bool Required { get; init; }
 
     /// <summary>The API server's minor version (e.g. 31), or 0 when unknown.</summary>
     public int ServerMinorVersion { get; init; }
