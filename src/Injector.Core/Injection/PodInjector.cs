@@ -1,4 +1,10 @@
+using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
+using Injector.Core.Contract;
+using Injector.Core.Patching;
+using Injector.Core.Settings;
+using Injector.Core.Workloads;
+using k8s;
 using k8s.Models;
 
 namespace Injector.Core.Injection;
@@ -12,14 +18,105 @@ public sealed class PodInjector(InjectorOptions options)
     public InjectorOptions Options { get; } = options;
 
     /// <summary>
-    /// Injects <paramref name="pod"/> (never modified) living in <paramref name="ns"/>.
+    /// Injects <paramref name="pod"/>, which is never modified: the result holds a new pod and the patch to it.
     /// </summary>
     public InjectionResult Inject(V1Pod pod, NamespaceInfo ns, ClusterInfo cluster)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(cluster);
-        _ = Options;
-        throw new NotImplementedException("landing in the Core issue");
+        return Inject(pod, ns, cluster, Describe(pod.Metadata ?? new V1ObjectMeta(), ns.Name));
     }
+
+    private InjectionResult Inject(V1Pod pod, NamespaceInfo ns, ClusterInfo cluster, string name)
+    {
+        var metadata = pod.Metadata ?? new V1ObjectMeta();
+        if (pod.Spec is not { Containers.Count: > 0 } spec)
+        {
+            return Unchanged(pod, InjectionDecision.Skipped, "pod has no containers");
+        }
+
+        if (OptIn.SkipReason(metadata, spec, ns, Options) is { } skip)
+        {
+            return Unchanged(pod, InjectionDecision.Skipped, skip);
+        }
+
+        var hasProxy = spec.Containers.Concat(spec.InitContainers ?? []).Any(c => c.Name == ContractNames.ProxyContainerName);
+        var injected = metadata.Annotations?.ContainsKey(ContractNames.Status) == true;
+        if (hasProxy && injected)
+        {
+            return Unchanged(pod, InjectionDecision.AlreadyInjected, "pod already carries the tls-proxy sidecar");
+        }
+
+        if (hasProxy)
+        {
+            return Denied(pod, $"{name}: a container is already named \"{ContractNames.ProxyContainerName}\", the name the injector gives its sidecar. Fix: rename that container, or label the pod {ContractNames.PodInjectLabel}=false.");
+        }
+
+        var resolution = SettingsResolver.Resolve(metadata, spec, ns, Options);
+        var warnings = resolution.Warnings.Select(w => $"{name}: {w.Message}").ToList();
+        if (resolution.Settings is not { } settings)
+        {
+            return Denied(pod, [.. resolution.Errors.Select(e => $"{name}: {e.Message}")]) with { Warnings = warnings };
+        }
+
+        // KubernetesClient models are mutable and `with` copies only the top level: mutate a deserialized copy.
+        var before = JsonNode.Parse(KubernetesJson.Serialize(pod));
+        var copy = KubernetesJson.Deserialize<V1Pod>(before!.ToJsonString());
+        var native = UseNativeSidecar(cluster);
+        PodMutator.Apply(copy, settings, native, Options);
+        var after = JsonNode.Parse(KubernetesJson.Serialize(copy));
+
+        if (!native && spec.RestartPolicy is "Never" or "OnFailure")
+        {
+            warnings.Add($"{name}: restartPolicy {spec.RestartPolicy} with a classic sidecar: the pod never completes while tls-proxy runs. Fix: use native sidecars (Kubernetes 1.29+, injector SidecarMode native or auto).");
+        }
+
+        return new InjectionResult
+        {
+            Decision = InjectionDecision.Injected,
+            Reason = native ? "injected native sidecar" : "injected classic sidecar",
+            Pod = copy,
+            Patch = JsonPatchDiff.Create(before, after),
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>
+    /// Injects the pod template of a workload (Deployment, Job, ...) in place, as <c>tls-injector inject</c> does
+    /// for manifests. Returns the same result as for a pod made from the template.
+    /// </summary>
+    public InjectionResult InjectTemplate(PodTemplate template, NamespaceInfo ns, ClusterInfo cluster)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var pod = new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = template.Metadata, Spec = template.Spec };
+        var result = Inject(pod, ns, cluster, template.DisplayName);
+        if (result.Decision == InjectionDecision.Injected)
+        {
+            WorkloadKinds.ReplaceTemplate(template.Owner, result.Pod.Metadata, result.Pod.Spec);
+        }
+
+        return result;
+    }
+
+    /// <summary>Native sidecars when configured, or on <c>Auto</c> when the API server is 1.29+ (or unknown, offline).</summary>
+    public bool UseNativeSidecar(ClusterInfo cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return Options.SidecarMode switch
+        {
+            SidecarMode.Native => true,
+            SidecarMode.Classic => false,
+            _ => cluster.ServerVersion is null || cluster.ServerVersion >= ClusterInfo.NativeSidecarVersion,
+        };
+    }
+
+    private static string Describe(V1ObjectMeta metadata, string ns)
+        => $"Pod \"{ns}/{metadata.Name ?? (metadata.GenerateName is { } g ? g + "*" : "(unnamed)")}\"";
+
+    private static InjectionResult Unchanged(V1Pod pod, InjectionDecision decision, string reason)
+        => new() { Decision = decision, Reason = reason, Pod = pod };
+
+    private static InjectionResult Denied(V1Pod pod, params string[] errors)
+        => new() { Decision = InjectionDecision.Denied, Reason = "invalid tls-injector settings", Pod = pod, Errors = errors };
 }

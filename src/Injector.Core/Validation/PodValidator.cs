@@ -1,20 +1,82 @@
 using Injector.Core.Configuration;
+using Injector.Core.Contract;
 using Injector.Core.Injection;
+using Injector.Core.Settings;
 using Injector.Core.Workloads;
+using k8s.Models;
 
 namespace Injector.Core.Validation;
 
 /// <summary>
-/// Contract section 4: checks the TLS settings of a Pod or pod template, and the Secrets they name.
+/// Contract section 4: checks the TLS settings of a Pod or pod template, and the Secrets they name, so that a bad
+/// reference fails at <c>kubectl apply</c> rather than as a pod stuck in ContainerCreating.
 /// </summary>
 public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvider)
 {
     /// <summary>Every error and warning for <paramref name="template"/>, all at once.</summary>
-    public Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
+    public async Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
-        _ = options;
-        _ = timeProvider;
-        throw new NotImplementedException("landing in the Core issue");
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(secrets);
+
+        var collector = new ValidationCollector();
+        var name = template.DisplayName;
+        if (OptIn.SkipReason(template.Metadata, template.Spec, ns, options) is { } skip)
+        {
+            var ours = (template.Metadata.Annotations ?? new Dictionary<string, string>()).Keys
+                .Where(k => ContractNames.UserAnnotations.Contains(k)).ToList();
+            if (ours.Count > 0)
+            {
+                collector.Warning($"{name}: annotations {string.Join(", ", ours)} have no effect: {skip}. Fix: label the pod template {ContractNames.PodInjectLabel}=true, or remove the annotations.");
+            }
+
+            return collector.ToResult();
+        }
+
+        var resolution = SettingsResolver.Resolve(template.Metadata, template.Spec, ns, options);
+        foreach (var error in resolution.Errors)
+        {
+            collector.Error($"{name}: {error.Message}");
+        }
+
+        foreach (var warning in resolution.Warnings)
+        {
+            collector.Warning($"{name}: {warning.Message}");
+        }
+
+        var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
+        if (resolution.SecretName is { } secret)
+        {
+            checks.CheckServerSecret(secret, await secrets.GetAsync(ns.Name, secret, cancellationToken));
+        }
+
+        if (resolution.ClientCaSecretName is { } clientCa)
+        {
+            checks.CheckClientCaSecret(clientCa, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
+        }
+
+        CheckSubPathMounts(name, template.Spec, [resolution.SecretName, resolution.ClientCaSecretName], collector);
+
+        return collector.ToResult();
+    }
+
+    /// <summary>A Secret mounted with subPath is copied once and never updated, so a renewed certificate never arrives.</summary>
+    private static void CheckSubPathMounts(string name, V1PodSpec spec, string?[] secretsInUse, ValidationCollector collector)
+    {
+        var secretNames = secretsInUse.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var volumes = (spec.Volumes ?? [])
+            .Where(v => v.Secret?.SecretName is { } s && secretNames.Contains(s))
+            .ToDictionary(v => v.Name, v => v.Secret.SecretName, StringComparer.Ordinal);
+        foreach (var container in spec.Containers.Concat(spec.InitContainers ?? []))
+        {
+            foreach (var mount in container.VolumeMounts ?? [])
+            {
+                if (!string.IsNullOrEmpty(mount.SubPath) && volumes.TryGetValue(mount.Name, out var secret))
+                {
+                    collector.Warning($"{name}: container \"{container.Name}\" mounts Secret \"{secret}\" (annotation {ContractNames.Secret} or {ContractNames.ClientCaSecret}) with subPath \"{mount.SubPath}\"; subPath mounts never receive updates, so a renewed certificate will not reach it. Fix: mount the whole Secret as a directory and read the file from there.");
+                }
+            }
+        }
     }
 }

@@ -70,4 +70,34 @@ public static class WorkloadKinds
             return new PodTemplate(kind, name, namespaceOverride ?? owner?.NamespaceProperty, podMeta, spec, root);
         }
     }
+
+    /// <summary>Puts an injected pod's metadata and spec back into the workload that owns the template.</summary>
+    public static void ReplaceTemplate(object owner, V1ObjectMeta metadata, V1PodSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        var template = owner switch
+        {
+            V1Deployment d => d.Spec.Template,
+            V1StatefulSet s => s.Spec.Template,
+            V1DaemonSet ds => ds.Spec.Template,
+            V1ReplicaSet r => r.Spec.Template,
+            V1Job j => j.Spec.Template,
+            V1CronJob c => c.Spec.JobTemplate.Spec.Template,
+            _ => null,
+        };
+        if (owner is V1Pod pod)
+        {
+            pod.Metadata = metadata;
+            pod.Spec = spec;
+        }
+        else if (template is not null)
+        {
+            template.Metadata = metadata;
+            template.Spec = spec;
+        }
+        else
+        {
+            throw new ArgumentException($"{owner.GetType().Name} holds no pod template.", nameof(owner));
+        }
+    }
 }

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
+using Injector.Tls.Settings;
+
+namespace Injector.Core.Settings;
+
+/// <summary>
+/// A pod's effective TLS settings: its annotations over its namespace's, with the contract's defaults.
+/// Value equality (and <see cref="Hash"/>) tells whether the settings of a running sidecar are still current.
+/// </summary>
+public sealed record TlsSettings
+{
+    public required string SecretName { get; init; }
+
+    public required IReadOnlyList<PortMapping> Ports { get; init; }
+
+    public MtlsMode Mtls { get; init; } = MtlsMode.Disabled;
+
+    public string? ClientCaSecretName { get; init; }
+
+    public IReadOnlyList<ClientIdentity> AllowedClients { get; init; } = [];
+
+    public string MinTlsVersion { get; init; } = WireValues.Tls12;
+
+    public PlaintextMode Plaintext { get; init; } = PlaintextMode.Reject;
+
+    /// <summary>A short, stable digest of the settings, written into <c>tls-injector.io/status</c>.</summary>
+    public string Hash()
+    {
+        var text = new StringBuilder()
+            .Append("secret=").Append(SecretName)
+            .Append(";ports=").AppendJoin(',', Ports.Select(p => $"{p.Container}/{p.AppPort}/{p.PortName}/{p.TlsPort}"))
+            .Append(";mtls=").Append(Mtls.ToWire())
+            .Append(";ca=").Append(ClientCaSecretName)
+            .Append(";allowed=").AppendJoin(',', AllowedClients)
+            .Append(";min=").Append(MinTlsVersion)
+            .Append(";plaintext=").Append(Plaintext.ToWire())
+            .ToString();
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+}

@@ -1,0 +1,171 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Injector.Core.Contract;
+using Injector.Tls.Certificates;
+
+namespace Injector.Core.Validation;
+
+/// <summary>
+/// What a Secret's PEM says, checked for real with <see cref="System.Security.Cryptography.X509Certificates"/>:
+/// keys present, PEM parses, key matches, validity window, chain to <c>ca.crt</c>, CA-ness of a client CA.
+/// </summary>
+internal sealed class CertificateChecks(string objectName, string secretNamespace, DateTimeOffset now, TimeSpan warningWindow, bool strict, ValidationCollector into)
+{
+    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+
+    /// <summary>Checks the server Secret named by <c>tls-injector.io/secret</c>.</summary>
+    public void CheckServerSecret(string secretName, SecretLookupResult lookup)
+    {
+        var where = $"{objectName}: annotation {ContractNames.Secret}=\"{secretName}\"";
+        if (!Found(where, secretName, lookup, "holding tls.crt and tls.key (kubectl create secret tls " + secretName + " --cert=tls.crt --key=tls.key -n " + secretNamespace + ", or a cert-manager Certificate with spec.secretName: " + secretName + ")"))
+        {
+            return;
+        }
+
+        var missing = new[] { PemCertificateLoader.CertificateFileName, PemCertificateLoader.KeyFileName }.Where(k => !lookup.Data.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+        {
+            into.Error($"{where}: Secret \"{secretNamespace}/{secretName}\" has no {string.Join(" and no ", missing)} key (it has: {Keys(lookup)}). Fix: store the PEM certificate chain under tls.crt and its private key under tls.key (type kubernetes.io/tls).");
+            return;
+        }
+
+        LoadedCertificate certificate;
+        try
+        {
+            certificate = PemCertificateLoader.LoadServer(Text(lookup, PemCertificateLoader.CertificateFileName), Text(lookup, PemCertificateLoader.KeyFileName), $"Secret \"{secretNamespace}/{secretName}\"");
+        }
+        catch (CertificateLoadException ex)
+        {
+            into.Error($"{where}: {ex.Message}. Fix: re-issue the certificate, or store a PEM certificate and its matching unencrypted key.");
+            return;
+        }
+
+        var subject = certificate.Subject;
+        CheckValidity(where, $"certificate \"{subject}\" in Secret \"{secretNamespace}/{secretName}\"", certificate.Leaf, "renew it (cert-manager: check the Certificate's status and renewBefore)");
+
+        if (certificate.Leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is { } eku
+            && !eku.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == ServerAuthOid))
+        {
+            Soft($"{where}: certificate \"{subject}\" does not allow server authentication (its extended key usage lacks serverAuth); TLS clients will refuse it. Fix: issue it with usages: [server auth] (cert-manager) or EKU serverAuth.");
+        }
+
+        if (lookup.Data.TryGetValue(PemCertificateLoader.CaFileName, out var caBytes) && caBytes.Length > 0)
+        {
+            CheckChain(where, subject, certificate, Encoding.UTF8.GetString(caBytes), secretName);
+        }
+    }
+
+    /// <summary>Checks the client CA Secret named by <c>tls-injector.io/client-ca-secret</c>.</summary>
+    public void CheckClientCaSecret(string secretName, SecretLookupResult lookup)
+    {
+        var where = $"{objectName}: annotation {ContractNames.ClientCaSecret}=\"{secretName}\"";
+        if (!Found(where, secretName, lookup, "whose ca.crt holds the CA that signs client certificates (kubectl create secret generic " + secretName + " --from-file=ca.crt -n " + secretNamespace + ")"))
+        {
+            return;
+        }
+
+        if (!lookup.Data.TryGetValue(PemCertificateLoader.CaFileName, out var caBytes))
+        {
+            into.Error($"{where}: Secret \"{secretNamespace}/{secretName}\" has no ca.crt key (it has: {Keys(lookup)}). Fix: store the client CA certificate(s) as PEM under ca.crt.");
+            return;
+        }
+
+        X509Certificate2Collection cas;
+        try
+        {
+            cas = PemCertificateLoader.ParseCertificates(Encoding.UTF8.GetString(caBytes), $"Secret \"{secretNamespace}/{secretName}\" ca.crt");
+        }
+        catch (CertificateLoadException ex)
+        {
+            into.Error($"{where}: {ex.Message}. Fix: store the client CA certificate(s) as PEM under ca.crt.");
+            return;
+        }
+
+        foreach (var ca in cas)
+        {
+            CheckValidity(where, $"client CA \"{ca.Subject}\" in Secret \"{secretNamespace}/{secretName}\"", ca, "replace it with a current CA certificate");
+            if (ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+            {
+                Soft($"{where}: certificate \"{ca.Subject}\" in ca.crt is not a CA certificate (basicConstraints CA:TRUE is missing), so it cannot verify client certificates. Fix: put the issuing CA's certificate in ca.crt, not a leaf.");
+            }
+        }
+    }
+
+    private bool Found(string where, string secretName, SecretLookupResult lookup, string fixWhat)
+    {
+        switch (lookup.Status)
+        {
+            case SecretLookupStatus.Found:
+                return true;
+            case SecretLookupStatus.NotFound:
+                into.Error($"{where}: Secret \"{secretNamespace}/{secretName}\" does not exist. Fix: create it in namespace {secretNamespace}, {fixWhat}, or correct the annotation.");
+                return false;
+            default:
+                into.Unavailable($"{where}: Secret \"{secretNamespace}/{secretName}\" could not be read: {lookup.Error}");
+                return false;
+        }
+    }
+
+    private void CheckValidity(string where, string what, X509Certificate2 certificate, string fix)
+    {
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
+        if (notAfter <= now)
+        {
+            into.Error($"{where}: {what} expired on {notAfter:yyyy-MM-dd HH:mm} UTC. Fix: {fix}.");
+        }
+        else if (notAfter - now <= warningWindow)
+        {
+            Soft($"{where}: {what} expires on {notAfter:yyyy-MM-dd HH:mm} UTC, in {(notAfter - now).TotalDays:0.#} days. Fix: {fix}.");
+        }
+
+        if (notBefore > now)
+        {
+            Soft($"{where}: {what} is not valid before {notBefore:yyyy-MM-dd HH:mm} UTC. Fix: check the issuer's clock, or wait.");
+        }
+    }
+
+    private void CheckChain(string where, string subject, LoadedCertificate certificate, string caPem, string secretName)
+    {
+        X509Certificate2Collection roots;
+        try
+        {
+            roots = PemCertificateLoader.ParseCertificates(caPem, "ca.crt");
+        }
+        catch (CertificateLoadException ex)
+        {
+            Soft($"{where}: ca.crt of Secret \"{secretNamespace}/{secretName}\" does not parse ({ex.Message}); clients that trust it cannot verify this pod.");
+            return;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.ExtraStore.AddRange(certificate.Intermediates);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid; // expiry is reported above, once
+        if (!chain.Build(certificate.Leaf))
+        {
+            var reasons = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
+            Soft($"{where}: the chain in tls.crt for \"{subject}\" does not lead to the ca.crt shipped in the same Secret ({reasons}). Fix: put the intermediates after the leaf in tls.crt, and the issuing root in ca.crt.");
+        }
+    }
+
+    /// <summary>A problem that is a warning, or an error in strict mode.</summary>
+    private void Soft(string message)
+    {
+        if (strict)
+        {
+            into.Error(message);
+        }
+        else
+        {
+            into.Warning(message);
+        }
+    }
+
+    private static string Text(SecretLookupResult lookup, string key) => Encoding.UTF8.GetString(lookup.Data[key]);
+
+    private static string Keys(SecretLookupResult lookup) => lookup.Data.Count == 0 ? "no keys" : string.Join(", ", lookup.Data.Keys.Order(StringComparer.Ordinal));
+}
