@@ -1,4 +1,5 @@
 using Injector.E2E.Cluster;
+using Injector.Testing;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -56,7 +57,8 @@ public sealed class AdmissionTests(ClusterFixture cluster)
         Assert.NotNull(proxy);
         Assert.Equal(1, CountProxies(pod.Spec));
         Assert.True(pod.Metadata.Annotations.ContainsKey(Prefix + "status"), "the injector writes tls-injector.io/status");
-        AssertRestricted(proxy);
+        PodSpecInvariants.AssertRestricted(proxy);
+        PodSpecInvariants.AssertValid(pod.Spec, "injected pod");
         var certVolume = Assert.Single(pod.Spec.Volumes, v => v.Secret?.SecretName == ServerSecret);
         Assert.True(Assert.Single(proxy.VolumeMounts, m => m.Name == certVolume.Name).ReadOnlyProperty);
         Assert.DoesNotContain(pod.Spec.Containers.Where(c => c.Name != ProxyContainer), c => c.VolumeMounts?.Any(m => m.Name == certVolume.Name) == true);
@@ -133,6 +135,7 @@ public sealed class AdmissionTests(ClusterFixture cluster)
         var named = Assert.Single(FindProxy(pod.Spec)?.Ports ?? [], p => p.Name == "http");
         Assert.Equal(8443, named.ContainerPort);
         Assert.DoesNotContain(pod.Spec.Containers.Where(c => c.Name != ProxyContainer).SelectMany(c => c.Ports ?? []), p => p.Name == "http");
+        PodSpecInvariants.AssertValid(pod.Spec, "injected pod with a named port");
     }
 
     [ClusterFact]
@@ -188,19 +191,6 @@ public sealed class AdmissionTests(ClusterFixture cluster)
         Assert.Equal(KubernetesJson.Serialize(first.Spec), KubernetesJson.Serialize(second.Spec));
     }
 
-    private static void AssertRestricted(V1Container proxy)
-    {
-        var security = proxy.SecurityContext;
-        Assert.NotNull(security);
-        Assert.True(security.RunAsNonRoot);
-        Assert.False(security.AllowPrivilegeEscalation);
-        Assert.True(security.ReadOnlyRootFilesystem);
-        Assert.Contains("ALL", security.Capabilities?.Drop ?? []);
-        Assert.Equal("RuntimeDefault", security.SeccompProfile?.Type);
-        Assert.NotNull(proxy.Resources?.Requests);
-        Assert.NotNull(proxy.Resources?.Limits);
-    }
-
     /// <summary>A namespace holding the Secrets the cases reference: a good one and each kind of broken one.</summary>
     private async Task<string> NamespaceWithSecretsAsync(string purpose, string? injection, IDictionary<string, string>? annotations = null)
     {
@@ -209,16 +199,16 @@ public sealed class AdmissionTests(ClusterFixture cluster)
         using var server = pki.IssueServer("web", ns, "web");
         using var other = pki.IssueServer("web", ns, "other");
 
-        var mismatch = TestPki.TlsSecret("e2e-mismatch", server, pki.ServerCa);
-        mismatch.Data["tls.key"] = TestPki.TlsSecret("x", other, pki.ServerCa).Data["tls.key"];
+        var mismatch = E2ePki.TlsSecret("e2e-mismatch", server, pki.ServerCa);
+        mismatch.Data["tls.key"] = E2ePki.TlsSecret("x", other, pki.ServerCa).Data["tls.key"];
         var noKey = new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = "e2e-no-key" },
             Type = "Opaque",
-            Data = new Dictionary<string, byte[]> { ["tls.crt"] = TestPki.TlsSecret("x", server, pki.ServerCa).Data["tls.crt"] },
+            Data = new Dictionary<string, byte[]> { ["tls.crt"] = E2ePki.TlsSecret("x", server, pki.ServerCa).Data["tls.crt"] },
         };
 
-        foreach (var secret in new[] { TestPki.TlsSecret(ServerSecret, server, pki.ServerCa), TestPki.CaSecret("e2e-client-ca", pki.ClientCa), mismatch, noKey })
+        foreach (var secret in new[] { E2ePki.TlsSecret(ServerSecret, server, pki.ServerCa), E2ePki.CaSecret("e2e-client-ca", pki.ClientCa), mismatch, noKey })
         {
             await cluster.Client.CoreV1.CreateNamespacedSecretAsync(secret, ns);
         }

@@ -24,7 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
     /// <summary>Six hex digits that make this run's names unique.</summary>
     public string RunId { get; }
 
-    public TestPki Pki { get; } = new();
+    public E2ePki Pki { get; } = new();
 
     public IKubernetes Client => client ?? throw new InvalidOperationException(
         $"No cluster: {ClusterTarget.Current.SkipReason} (tests are not skipped because {ClusterTarget.RequireVariable}=1, or lack [ClusterFact]).");

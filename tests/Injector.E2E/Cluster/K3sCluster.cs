@@ -78,7 +78,7 @@ internal sealed class K3sCluster : IAsyncDisposable
     private async Task InstallAsync(CancellationToken cancellationToken)
     {
         var kubectl = ExternalTool.Find("kubectl") ?? throw new InvalidOperationException("kubectl is needed to install tls-injector into K3s.");
-        var overlay = Path.Combine(RepositoryPaths.Manifests, "overlays", "self-signed");
+        var overlay = ManifestPaths.Of("overlays/self-signed");
         await RunAsync(kubectl, ["apply", "--kubeconfig", KubeconfigPath, "-k", overlay], cancellationToken);
         await RunAsync(kubectl, ["rollout", "status", "--kubeconfig", KubeconfigPath, "-n", "tls-injector", "deployment/tls-injector-webhook", "--timeout=180s"], cancellationToken);
     }

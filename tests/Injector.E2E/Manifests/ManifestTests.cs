@@ -29,8 +29,8 @@ public sealed class ManifestTests
     [KubectlFact]
     public void EveryKustomization_IsListed()
     {
-        var onDisk = Directory.GetFiles(Support.RepositoryPaths.Manifests, "kustomization.yaml", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(Support.RepositoryPaths.Manifests, Path.GetDirectoryName(f)!).Replace('\\', '/'))
+        var onDisk = Directory.GetFiles(Support.ManifestPaths.Root, "kustomization.yaml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Support.ManifestPaths.Root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
             .Where(d => d != "base/webhook")
             .Order(StringComparer.Ordinal)
             .ToList();

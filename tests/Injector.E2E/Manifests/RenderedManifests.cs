@@ -24,7 +24,7 @@ internal sealed class RenderedManifests
     public static async Task<RenderedManifests> RenderAsync(string kustomization)
     {
         var kubectl = ExternalTool.Find("kubectl") ?? throw new InvalidOperationException("kubectl is not on PATH.");
-        var directory = Path.Combine(RepositoryPaths.Manifests, kustomization);
+        var directory = ManifestPaths.Of(kustomization);
         var result = await ExternalTool.RunAsync(kubectl, ["kustomize", directory], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, $"kubectl kustomize {kustomization} failed:\n{result.StandardError}");
 

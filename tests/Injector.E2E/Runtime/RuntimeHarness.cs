@@ -24,12 +24,12 @@ internal sealed class RuntimeHarness(ClusterFixture cluster, string ns)
         using var server = pki.IssueServer("web", ns, "web");
         var secrets = new[]
         {
-            TestPki.TlsSecret(ServerSecret, server, pki.ServerCa),
-            TestPki.CaSecret(ServerCaSecret, pki.ServerCa),
-            TestPki.CaSecret(ClientCaSecret, pki.ClientCa),
-            TestPki.TlsSecret("e2e-good-client", pki.GoodClientCertificate, pki.ClientCa),
-            TestPki.TlsSecret("e2e-unlisted-client", pki.UnlistedClientCertificate, pki.ClientCa),
-            TestPki.TlsSecret("e2e-foreign-client", pki.ForeignClientCertificate, pki.ForeignCa),
+            E2ePki.TlsSecret(ServerSecret, server, pki.ServerCa),
+            E2ePki.CaSecret(ServerCaSecret, pki.ServerCa),
+            E2ePki.CaSecret(ClientCaSecret, pki.ClientCa),
+            E2ePki.TlsSecret("e2e-good-client", pki.GoodClientCertificate, pki.ClientCa),
+            E2ePki.TlsSecret("e2e-unlisted-client", pki.UnlistedClientCertificate, pki.ClientCa),
+            E2ePki.TlsSecret("e2e-foreign-client", pki.ForeignClientCertificate, pki.ForeignCa),
         };
         foreach (var secret in secrets)
         {

@@ -53,7 +53,7 @@ public sealed class RuntimeTests(ClusterFixture cluster)
     {
         var harness = await RuntimeHarness.CreateAsync(cluster, "mtls");
         await harness.DeployAsync("web", Annotations(
-            ("mtls", "required"), ("client-ca-secret", RuntimeHarness.ClientCaSecret), ("allowed-clients", "cn:" + TestPki.GoodClient)));
+            ("mtls", "required"), ("client-ca-secret", RuntimeHarness.ClientCaSecret), ("allowed-clients", "cn:" + E2ePki.GoodClient)));
 
         string Call(string key, string? client) =>
             $"echo {key}=$(curl -s -o /dev/null -w '%{{http_code}}' --cacert {CaFile} "
@@ -78,7 +78,7 @@ public sealed class RuntimeTests(ClusterFixture cluster)
 
         using var rotated = cluster.Pki.IssueServer("web", harness.Namespace, "web-rotated");
         await cluster.Client.CoreV1.ReplaceNamespacedSecretAsync(
-            TestPki.TlsSecret(RuntimeHarness.ServerSecret, rotated, cluster.Pki.ServerCa), RuntimeHarness.ServerSecret, harness.Namespace);
+            E2ePki.TlsSecret(RuntimeHarness.ServerSecret, rotated, cluster.Pki.ServerCa), RuntimeHarness.ServerSecret, harness.Namespace);
 
         // The kubelet refreshes Secret volumes on its sync period (about a minute), then the proxy's poll sees the swap.
         var (ok, log) = await harness.RunCurlAsync(
@@ -117,7 +117,7 @@ public sealed class RuntimeTests(ClusterFixture cluster)
     {
         var ns = await cluster.CreateNamespaceAsync("job", "enabled");
         using var server = cluster.Pki.IssueServer("job", ns, "job");
-        await cluster.Client.CoreV1.CreateNamespacedSecretAsync(TestPki.TlsSecret(RuntimeHarness.ServerSecret, server, cluster.Pki.ServerCa), ns);
+        await cluster.Client.CoreV1.CreateNamespacedSecretAsync(E2ePki.TlsSecret(RuntimeHarness.ServerSecret, server, cluster.Pki.ServerCa), ns);
 
         var template = AppTemplate("job", Annotations(("secret", RuntimeHarness.ServerSecret)));
         template.Spec.RestartPolicy = "Never";

@@ -9,12 +9,12 @@ namespace Injector.E2E.Cluster;
 /// Certificates for one test run, generated in code (nothing is committed): a server CA, a client CA whose
 /// <c>good-client</c> and <c>unlisted-client</c> leaves it signs, and a foreign CA whose client nobody trusts.
 /// </summary>
-public sealed class TestPki : IDisposable
+public sealed class E2ePki : IDisposable
 {
     public const string GoodClient = "good-client";
     public const string UnlistedClient = "unlisted-client";
 
-    public TestPki()
+    public E2ePki()
     {
         ServerCa = CertificateGenerator.CreateCertificateAuthority("tls-injector e2e server CA", TimeSpan.FromDays(2));
         ClientCa = CertificateGenerator.CreateCertificateAuthority("tls-injector e2e client CA", TimeSpan.FromDays(2));
