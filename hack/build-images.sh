@@ -109,7 +109,7 @@ build_webhook() {
   rm -rf "$context" && mkdir -p "$context/rootfs/app"
   log "publishing the webhook (self-contained, linux-x64)"
   dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained \
-    -o "$context/rootfs/app" -p:GenerateDocumentationFile=false >&2
+    -o "$context/rootfs/app" >&2
   stage_base "$context/rootfs"
   stage_libraries "$context/rootfs" "$context/rootfs/app/Injector.Webhook" "$context"/rootfs/app/*.so
   cp "$repo/hack/images/webhook.scratch.Dockerfile" "$context/Dockerfile"
