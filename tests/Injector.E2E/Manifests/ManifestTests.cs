@@ -257,6 +257,31 @@ public sealed class ManifestTests
         Assert.Equal("8443", config.Data["Webhook__Port"]);
     }
 
+    /// <summary>A misspelt <c>Injector__*</c> key would be ignored by configuration binding; catch it here.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task ConfigMapKeys_NameRealInjectorOptions(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
+        var config = m.Single<V1ConfigMap>(pod.Containers[0].EnvFrom.Single().ConfigMapRef.Name);
+
+        foreach (var key in config.Data.Keys.Where(k => k.StartsWith("Injector__", StringComparison.Ordinal)))
+        {
+            var type = typeof(Injector.Core.Configuration.InjectorOptions);
+            foreach (var part in key.Split("__").Skip(1).Where(p => !int.TryParse(p, out _)))
+            {
+                var property = type.GetProperty(part);
+                Assert.True(property is not null, $"{kustomization}: {key} names no property {part} of {type.Name}.");
+                type = property.PropertyType;
+            }
+        }
+
+        Assert.All(config.Data.Keys, k => Assert.True(
+            k.StartsWith("Injector__", StringComparison.Ordinal) || k.StartsWith("Webhook__", StringComparison.Ordinal) || k.StartsWith("Serilog__", StringComparison.Ordinal),
+            $"{kustomization}: {k} is in no configuration section the webhook reads"));
+    }
+
     [KubectlTheory]
     [MemberData(nameof(Kustomizations))]
     public async Task SecretVolumes_AreMountedReadOnly(string kustomization)
