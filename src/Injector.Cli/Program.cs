@@ -13,5 +13,6 @@ internal static class Program
         InjectCommand.Create(stdin, stdout, stderr),
         CheckCommand.Create(stdin, stdout, stderr),
         CertsCommand.Create(stdout, stderr),
+        NetpolCommand.Create(stdin, stdout, stderr),
     };
 }

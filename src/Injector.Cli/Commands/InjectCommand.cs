@@ -20,12 +20,25 @@ internal static class InjectCommand
         {
             Description = "API server version, e.g. 1.28, for SidecarMode auto (native sidecars from 1.29). Default: native.",
         };
-        var command = new Command("inject", "Inject the tls-proxy sidecar into manifests.") { file, config, ns, kubeVersion };
-        command.SetAction(parse => Handler(stdin, stdout, stderr, parse.GetRequiredValue(file), parse.GetValue(config), parse.GetRequiredValue(ns), parse.GetValue(kubeVersion)));
+        var withNetpol = new Option<bool>("--with-netpol")
+        {
+            Description = "After each injected workload, add a NetworkPolicy admitting ingress only on its TLS ports.",
+        };
+        var healthFrom = NetpolCommand.HealthFromOption();
+        var command = new Command("inject", "Inject the tls-proxy sidecar into manifests.") { file, config, ns, kubeVersion, withNetpol, healthFrom };
+        command.SetAction(parse => Handler(
+            stdin,
+            stdout,
+            stderr,
+            parse.GetRequiredValue(file),
+            parse.GetValue(config),
+            parse.GetRequiredValue(ns),
+            parse.GetValue(kubeVersion),
+            parse.GetValue(withNetpol) ? new NetworkPolicyRequest(AppendToOutput: true, parse.GetValue(healthFrom) ?? []) : null));
         return command;
     }
 
-    internal static int Handler(TextReader stdin, TextWriter stdout, TextWriter stderr, string file, string? configPath, string defaultNamespace, string? kubeVersion)
+    internal static int Handler(TextReader stdin, TextWriter stdout, TextWriter stderr, string file, string? configPath, string defaultNamespace, string? kubeVersion, NetworkPolicyRequest? networkPolicies = null)
     {
         if (ReadInputs(stdin, stderr, file, configPath, kubeVersion) is not { } inputs)
         {
@@ -35,7 +48,7 @@ internal static class InjectCommand
         ManifestInjection result;
         try
         {
-            result = new ManifestInjector(inputs.Injector).Inject(inputs.Manifests, inputs.Cluster, defaultNamespace);
+            result = new ManifestInjector(inputs.Injector).Inject(inputs.Manifests, inputs.Cluster, defaultNamespace, networkPolicies);
         }
         catch (ManifestException ex)
         {
