@@ -68,11 +68,15 @@ def hold(port, n, pidfile):
             tls = ctx.wrap_socket(raw, server_hostname="localhost")
             tls.sendall(request)
             got = b""
-            while b"\r\n\r\n" not in got or len(got) < 1024:
+            while b"\r\n\r\n" not in got:
                 chunk = tls.recv(65536)
                 if not chunk:
-                    break
+                    raise OSError("connection closed before the response")
                 got += chunk
+            head, _, body = got.partition(b"\r\n\r\n")
+            length = next(int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:"))
+            while len(body) < length:
+                body += tls.recv(65536)
             conns.append(tls)
         time.sleep(1)
         return rss(pidfile)

@@ -30,6 +30,7 @@ done
 [[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || { echo "run.sh: nginx stream module missing: apt-get install -y libnginx-mod-stream" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/tls-proxy-bench.XXXXXX)
+chmod 755 "$WORK"   # nginx workers run as www-data and must read the served files
 STARTED=()
 cleanup() {
     for pidfile in "${STARTED[@]}"; do
@@ -58,7 +59,7 @@ CONF
 cat > "$WORK/haproxy.cfg" <<CONF
 global
     nbthread 2
-    maxconn 20000
+    maxconn 8000
 defaults
     mode tcp
     timeout connect 5s
@@ -137,6 +138,8 @@ handshakes() { # port -> full handshakes/s over DURATION with HANDSHAKERS parall
 # --- the backend, measured directly as the baseline ---------------------------------------------------------------
 start_bg backend "$WORK/backend.pid" nginx -c "$WORK/backend.conf"
 wait_port $BACKEND_PORT
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BACKEND_PORT/small")
+[[ "$code" == 200 ]] || { echo "run.sh: the backend answers $code for /small" >&2; exit 1; }
 BASE_P99=$(wrk_p99 -t1 -c1 -d"${DURATION}s" "http://127.0.0.1:$BACKEND_PORT/small")
 BASE_RPS=$(wrk_rps -t2 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$BACKEND_PORT/small")
 BASE_MIBS=$(stream_mibs "http://127.0.0.1:$BACKEND_PORT/big")
@@ -153,6 +156,8 @@ for name in $PROXIES; do
     start_bg "$name" "$WORK/$name.pid" $(command_of "$name")
     wait_port "$port"
     sleep 1
+    code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/small")
+    [[ "$code" == 200 ]] || { echo "run.sh: $name answers $code for /small" >&2; exit 1; }
     IDLE[$name]=$(python3 "$HERE/probe.py" rss "$WORK/$name.pid")
     HS[$name]=$(handshakes "$port")
     RESUMED[$name]=$(wrk_rps -t2 -c"$CONNS" -d"${DURATION}s" -H "Connection: close" "https://127.0.0.1:$port/small")
