@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Injector.Webhook.Admission;
+
+/// <summary>What the API server asks about one object (only the fields the webhook reads).</summary>
+public sealed record AdmissionRequest
+{
+    /// <summary>Identifies this call; the response must carry it back. Null only in malformed input.</summary>
+    [JsonPropertyName("uid")]
+    public string? Uid { get; init; }
+
+    /// <summary>The kind of <see cref="ObjectJson"/>, after conversion to the version the webhook registered for.</summary>
+    [JsonPropertyName("kind")]
+    public GroupVersionKind? Kind { get; init; }
+
+    [JsonPropertyName("resource")]
+    public GroupVersionResource? Resource { get; init; }
+
+    /// <summary>Set for a subresource call (<c>status</c>, <c>exec</c>, <c>binding</c>...); null for the object itself.</summary>
+    [JsonPropertyName("subResource")]
+    public string? SubResource { get; init; }
+
+    /// <summary>Null when the name is generated (<c>generateName</c>), as for pods a ReplicaSet creates.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    /// <summary>Null for cluster-scoped objects.</summary>
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; init; }
+
+    /// <summary><c>CREATE</c>, <c>UPDATE</c>, <c>DELETE</c> or <c>CONNECT</c>.</summary>
+    [JsonPropertyName("operation")]
+    public string? Operation { get; init; }
+
+    /// <summary>The object as it will be stored; null on DELETE (and CONNECT).</summary>
+    [JsonPropertyName("object")]
+    public JsonElement? ObjectJson { get; init; }
+
+    /// <summary>The stored object before an UPDATE or DELETE; null on CREATE.</summary>
+    [JsonPropertyName("oldObject")]
+    public JsonElement? OldObjectJson { get; init; }
+
+    /// <summary>True for <c>--dry-run=server</c>: nothing is persisted. Answered the same way, since the webhook has no side effects.</summary>
+    [JsonPropertyName("dryRun")]
+    public bool? DryRun { get; init; }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Injector.Core.Contract;
+using Injector.Core.Validation;
+using Injector.Core.Workloads;
+using Injector.Webhook.Cluster;
+using Injector.Webhook.Configuration;
+using Injector.Webhook.Metrics;
+using k8s.Models;
+using Microsoft.Extensions.Options;
+
+namespace Injector.Webhook.Admission;
+
+/// <summary>
+/// <c>POST /validate</c>: checks the TLS settings of Pods and of the pod templates of the six workload kinds on
+/// CREATE and UPDATE, with Core's <see cref="PodValidator"/> and the Secret cache. Everything else is allowed.
+/// When a lookup fails, <see cref="WebhookOptions.LookupFailurePolicy"/> decides.
+/// </summary>
+internal sealed class ValidationHandler(
+    PodValidator validator,
+    NamespaceCache namespaces,
+    ISecretLookup secrets,
+    IOptions<WebhookOptions> options)
+{
+    /// <summary>The API group each handled kind lives in.</summary>
+    private static readonly Dictionary<string, string> Groups = new(StringComparer.Ordinal)
+    {
+        [WorkloadKinds.Pod] = string.Empty,
+        [WorkloadKinds.Deployment] = "apps",
+        [WorkloadKinds.StatefulSet] = "apps",
+        [WorkloadKinds.DaemonSet] = "apps",
+        [WorkloadKinds.ReplicaSet] = "apps",
+        [WorkloadKinds.Job] = "batch",
+        [WorkloadKinds.CronJob] = "batch",
+    };
+
+    public Task<AdmissionDecision> DecideAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var kind = request.Kind?.Kind;
+        if (kind is null || !Groups.TryGetValue(kind, out var group) || (request.Kind?.Group ?? string.Empty) != group)
+        {
+            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"kind {kind ?? "(none)"} is not validated"));
+        }
+
+        if (!string.IsNullOrEmpty(request.SubResource))
+        {
+            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"subresource {request.SubResource} is not validated"));
+        }
+
+        if (request.Operation is not (AdmissionNames.Create or AdmissionNames.Update))
+        {
+            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"operation {request.Operation ?? "(none)"} is not validated"));
+        }
+
+        return ValidateAsync(request, kind, cancellationToken);
+    }
+
+    private async Task<AdmissionDecision> ValidateAsync(AdmissionRequest request, string kind, CancellationToken cancellationToken)
+    {
+        if (request.ObjectJson is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return AdmissionDecision.Invalid($"request.object is missing or not a JSON object on a {kind} {request.Operation}.");
+        }
+
+        object? obj;
+        try
+        {
+            obj = WorkloadKinds.Deserialize(kind, element.GetRawText());
+        }
+        catch (JsonException ex)
+        {
+            return AdmissionDecision.Invalid($"request.object is not a valid {kind}: {ex.Message}");
+        }
+
+        // managedFields are the API server's bookkeeping, often the biggest part of the object, and never validated.
+        if (obj is IMetadata<V1ObjectMeta> { Metadata: { } meta })
+        {
+            meta.ManagedFields = null;
+        }
+
+        var template = obj is null ? null : WorkloadKinds.GetTemplate(obj, request.Namespace);
+        if (template is null)
+        {
+            return AdmissionDecision.Allow(AdmissionResults.Allowed, $"{kind} has no pod template");
+        }
+
+        var namespaceName = template.Namespace ?? request.Namespace;
+        if (string.IsNullOrEmpty(namespaceName))
+        {
+            return AdmissionDecision.Invalid($"The {kind} has no namespace (request.namespace is empty).");
+        }
+
+        var lookup = await namespaces.GetAsync(namespaceName, cancellationToken);
+        if (lookup.Info is null)
+        {
+            var problem = lookup.Status == NamespaceLookupStatus.NotFound
+                ? $"namespace \"{namespaceName}\" was not found"
+                : lookup.Error ?? $"namespace \"{namespaceName}\" could not be read";
+            return OptedIn(template) ? OnLookupFailure(template, [problem]) : AdmissionDecision.Allow(AdmissionResults.Allowed, "not opted in; " + problem);
+        }
+
+        var counting = new CountingSecretLookup(secrets);
+        var result = await validator.ValidateAsync(template, lookup.Info, counting, cancellationToken);
+
+        // Core adds one error per lookup that could not be answered. Only when those are all the errors does the
+        // policy decide; an error that is certain anyway (a bad annotation) refuses the object under either policy.
+        if (result.LookupUnavailable && result.Errors.Count <= counting.Unavailable)
+        {
+            return OnLookupFailure(template, result.Errors, result.Warnings);
+        }
+
+        return result.Allowed
+            ? AdmissionDecision.Allow(AdmissionResults.Allowed, "valid", result.Warnings)
+            : AdmissionDecision.Deny(AdmissionResults.Denied, $"{result.Errors.Count} error(s)", string.Join("; ", result.Errors), warnings: result.Warnings);
+    }
+
+    private AdmissionDecision OnLookupFailure(PodTemplate template, IReadOnlyList<string> problems, IReadOnlyList<string>? warnings = null)
+    {
+        var what = string.Join("; ", problems);
+        if (options.Value.LookupFailurePolicy == LookupFailurePolicy.Deny)
+        {
+            return AdmissionDecision.Deny(AdmissionResults.Denied, "lookup failed",
+                $"{template.DisplayName}: tls-injector could not check its TLS settings: {what}. Retry when the API is reachable (Webhook:LookupFailurePolicy=Deny).",
+                warnings: warnings);
+        }
+
+        return AdmissionDecision.Allow(AdmissionResults.Allowed, "lookup failed, allowed by policy",
+            [.. warnings ?? [], $"{template.DisplayName}: tls-injector could not check its TLS settings and admitted it unchecked (Webhook:LookupFailurePolicy=Allow): {what}"]);
+    }
+
+    /// <summary>True when the template carries any tls-injector.io label or annotation: there is something to check.</summary>
+    private static bool OptedIn(PodTemplate template)
+        => (template.Metadata.Labels?.Keys ?? []).Concat(template.Metadata.Annotations?.Keys ?? [])
+            .Any(k => k.StartsWith(ContractNames.Prefix, StringComparison.Ordinal));
+}

@@ -1,0 +1,58 @@
+using Injector.Webhook.Admission;
+using Injector.Webhook.Health;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Injector.Webhook;
+
+/// <summary>Builds the webhook's host: used by <c>Program</c> and by the tests, so both run the same thing.</summary>
+internal static class WebhookApp
+{
+    /// <summary>Paths whose requests are logged at Information; probes and scrapes are logged at Verbose only.</summary>
+    private static readonly string[] AdmissionPaths = [AdmissionNames.MutatePath, AdmissionNames.ValidatePath];
+
+    /// <summary>
+    /// The configured app, not yet started. <paramref name="configure"/> lets tests override configuration and
+    /// services; <paramref name="ownsStaticLogger"/> is true only for the real process (it replaces the bootstrap logger);
+    /// <paramref name="console"/> false keeps tests' output quiet (they read events from a sink instead).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsStaticLogger = false, bool console = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder(NormalizeArguments(args));
+        builder.Services.AddInjectorWebhook();
+        builder.Services.AddSerilog(
+            (services, logger) =>
+            {
+                logger
+                    .MinimumLevel.Information()
+                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                    .ReadFrom.Configuration(builder.Configuration)
+                    .ReadFrom.Services(services)
+                    .Enrich.FromLogContext();
+                if (console)
+                {
+                    logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                }
+            },
+            preserveStaticLogger: !ownsStaticLogger);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.IncludeQueryInRequestPath = false;
+            o.GetLevel = (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : AdmissionPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal) ? LogEventLevel.Information
+                : LogEventLevel.Verbose;
+        });
+        app.MapAdmission();
+        app.MapHealth();
+        return app;
+    }
+
+    /// <summary><c>--self-signed</c> is the documented switch; configuration binding knows it as <c>--Webhook:SelfSigned=true</c>.</summary>
+    internal static string[] NormalizeArguments(string[] args)
+        => [.. args.Select(a => a == "--self-signed" ? "--Webhook:SelfSigned=true" : a)];
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Security.Authentication;
+using Injector.Core.Configuration;
+using Injector.Core.Injection;
+using Injector.Core.Validation;
+using Injector.Webhook.Admission;
+using Injector.Webhook.Bootstrap;
+using Injector.Webhook.Certificates;
+using Injector.Webhook.Cluster;
+using Injector.Webhook.Configuration;
+using Injector.Webhook.Health;
+using Injector.Webhook.Metrics;
+using k8s;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Injector.Webhook;
+
+/// <summary>The webhook's one registration call.</summary>
+internal static class WebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers everything the webhook needs: validated options (<c>Injector</c>, <c>Webhook</c>), Core's injector
+    /// and validator, the API client and caches, the serving certificate, the bootstrap, metrics, and Kestrel's
+    /// HTTPS-only endpoint. Bad options stop the host at start (<c>ValidateOnStart</c>).
+    /// </summary>
+    public static IServiceCollection AddInjectorWebhook(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<InjectorOptions>().BindConfiguration(InjectorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
+            .PostConfigure<IConfiguration>((o, configuration) => o.Bootstrap.Namespace ??= configuration["POD_NAMESPACE"])
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().ValidateDataAnnotations();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InjectorOptions>, InjectorOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton(sp => new PodInjector(sp.GetRequiredService<IOptions<InjectorOptions>>().Value));
+        services.AddSingleton(sp => new PodValidator(sp.GetRequiredService<IOptions<InjectorOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+
+        services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
+        services.AddSingleton<NamespaceCache>();
+        services.AddSingleton<SecretCache>();
+        services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretCache>());
+        services.AddSingleton<ClusterState>();
+
+        services.AddSingleton<ServingCertificate>();
+        services.AddSingleton<CertificateService>();
+        services.AddSingleton<WebhookBootstrapper>();
+
+        // Order matters: hosted services start in registration order, all before Kestrel accepts a connection.
+        services.AddHostedService(sp => sp.GetRequiredService<CertificateService>());
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookBootstrapper>());
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterState>());
+
+        services.AddSingleton<AdmissionPipeline>();
+        services.AddSingleton<MutationHandler>();
+        services.AddSingleton<ValidationHandler>();
+        services.AddSingleton<Readiness>();
+
+        services.AddOptions<HostOptions>().Configure<IOptions<WebhookOptions>>((host, webhook) => host.ShutdownTimeout = webhook.Value.ShutdownTimeout);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebhookOptions>, ServingCertificate>(ConfigureKestrel);
+        return services;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> webhook, ServingCertificate certificate)
+    {
+        var o = webhook.Value;
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = o.MaxRequestBodyBytes;
+        void Https(ListenOptions listen)
+        {
+            listen.Protocols = o.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+            listen.UseHttps(https =>
+            {
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+                // Called on every handshake: a certificate swapped in ServingCertificate is served from the next connection on.
+                https.ServerCertificateSelector = (_, _) => certificate.Current;
+            });
+        }
+
+        if (o.BindAddress is "*" or "")
+        {
+            kestrel.ListenAnyIP(o.Port, Https);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(o.BindAddress), o.Port, Https);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Injector.Testing.Kube;
+
+/// <summary>
+/// A resource the fake API server knows: where its collection lives (<paramref name="ApiPrefix"/> is
+/// <c>/api/v1</c> or <c>/apis/GROUP/VERSION</c>), its plural path segment, its kind and whether it is namespaced.
+/// </summary>
+public sealed record ResourceType(string ApiPrefix, string Plural, string Kind, bool Namespaced)
+{
+    /// <summary>The apiVersion objects of this type carry: <c>v1</c> or <c>GROUP/VERSION</c>.</summary>
+    public string ApiVersion => ApiPrefix == "/api/v1" ? "v1" : ApiPrefix["/apis/".Length..];
+
+    public static readonly ResourceType Namespaces = new("/api/v1", "namespaces", "Namespace", false);
+    public static readonly ResourceType Secrets = new("/api/v1", "secrets", "Secret", true);
+    public static readonly ResourceType ConfigMaps = new("/api/v1", "configmaps", "ConfigMap", true);
+    public static readonly ResourceType Pods = new("/api/v1", "pods", "Pod", true);
+    public static readonly ResourceType Services = new("/api/v1", "services", "Service", true);
+    public static readonly ResourceType ServiceAccounts = new("/api/v1", "serviceaccounts", "ServiceAccount", true);
+    public static readonly ResourceType Deployments = new("/apis/apps/v1", "deployments", "Deployment", true);
+    public static readonly ResourceType StatefulSets = new("/apis/apps/v1", "statefulsets", "StatefulSet", true);
+    public static readonly ResourceType DaemonSets = new("/apis/apps/v1", "daemonsets", "DaemonSet", true);
+    public static readonly ResourceType ReplicaSets = new("/apis/apps/v1", "replicasets", "ReplicaSet", true);
+    public static readonly ResourceType Jobs = new("/apis/batch/v1", "jobs", "Job", true);
+    public static readonly ResourceType CronJobs = new("/apis/batch/v1", "cronjobs", "CronJob", true);
+
+    public static readonly ResourceType MutatingWebhookConfigurations =
+        new("/apis/admissionregistration.k8s.io/v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false);
+
+    public static readonly ResourceType ValidatingWebhookConfigurations =
+        new("/apis/admissionregistration.k8s.io/v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false);
+
+    /// <summary>What a new server knows without <see cref="FakeKubeApiServer.Register"/>.</summary>
+    public static readonly IReadOnlyList<ResourceType> Builtin =
+    [
+        Namespaces, Secrets, ConfigMaps, Pods, Services, ServiceAccounts, Deployments, StatefulSets, DaemonSets,
+        ReplicaSets, Jobs, CronJobs, MutatingWebhookConfigurations, ValidatingWebhookConfigurations,
+    ];
+}
