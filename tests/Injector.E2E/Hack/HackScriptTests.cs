@@ -104,6 +104,16 @@ public sealed class HackScriptTests : IDisposable
         }
     }
 
+    [WithoutToolFact("kind")]
+    public async Task KindE2e_StopsAtOnce_NamingTheMissingTool()
+    {
+        var result = await RunAsync("kind-e2e.sh");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches("^kind-e2e.sh: .*('(docker|kind|kubectl|dotnet|make)' is required but not installed|does not answer)", result.StandardError);
+        Assert.DoesNotContain("creating kind cluster", result.StandardError, StringComparison.Ordinal);
+    }
+
     [RequiresToolsFact("shellcheck")]
     public async Task EveryScript_PassesShellcheck()
     {

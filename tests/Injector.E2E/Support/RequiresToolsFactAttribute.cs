@@ -12,3 +12,19 @@ internal sealed class RequiresToolsFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact about behaviour when a program is missing; skipped where it is installed (it would then really run).</summary>
+internal sealed class WithoutToolFactAttribute : FactAttribute
+{
+    public WithoutToolFactAttribute(string tool)
+    {
+        if (ExternalTool.Find(tool) is not null)
+        {
+            Skip = $"{tool} is installed here, so the missing-{tool} path cannot be exercised without really running it.";
+        }
+        else if (ExternalTool.Find("bash") is null)
+        {
+            Skip = "Needs bash on PATH.";
+        }
+    }
+}
