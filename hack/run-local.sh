@@ -28,6 +28,7 @@ USAGE
 }
 
 die() { echo "run-local.sh: $*" >&2; exit 1; }
+kubeconfig_file() { local first="${KUBECONFIG:-$HOME/.kube/config}"; echo "${first%%:*}"; }
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not installed${2:+ ($2)}."; }
 
 port=9443
@@ -115,7 +116,7 @@ fi
 
 # 3. The cluster must answer, and must not already run tls-injector (two injectors would both inject).
 kubectl version --request-timeout=10s >/dev/null 2>&1 \
-  || die "the API server of KUBECONFIG=${KUBECONFIG:-~/.kube/config} does not answer (kubectl version failed)."
+  || die "the API server of $(kubeconfig_file) does not answer (kubectl version failed)."
 if kubectl get mutatingwebhookconfiguration tls-injector >/dev/null 2>&1 && [[ $replace -eq 0 ]]; then
   die "a MutatingWebhookConfiguration tls-injector already exists (tls-injector is installed?); uninstall it or pass --replace."
 fi
@@ -128,6 +129,8 @@ export Webhook__Bootstrap__Enabled=false
 export Injector__InjectorNamespace=tls-injector
 export Injector__ProxyImage="${PROXY_IMAGE:-tls-injector/tls-proxy:dev}"
 export POD_NAMESPACE=tls-injector
+# The same kubeconfig kubectl uses here (the first file of KUBECONFIG), passed explicitly to the webhook.
+export Webhook__KubeConfig="${Webhook__KubeConfig:-$(kubeconfig_file)}"
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 setsid dotnet run --project "$repo/src/Injector.Webhook" -c "${CONFIGURATION:-Debug}" --no-launch-profile &
 webhook_pid=$!
