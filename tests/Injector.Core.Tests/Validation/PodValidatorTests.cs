@@ -72,6 +72,7 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=http:9443")]
     [InlineData("ports=8080")]
     [InlineData("mtls=disabled")]
+    [InlineData("bind-loopback=true")]
     public async Task Allows_ValidSettings(string annotations)
     {
         var result = await ValidateAsync(Pod(annotations));
@@ -111,6 +112,7 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=http,8080", "lists app port 8080 more than once")]
     [InlineData("ports=http,9090", "to the same TLS port 8443")]
     [InlineData("ports=dns", "which is UDP")]
+    [InlineData("bind-loopback=yes", "Fix: use \"true\" or \"false\"")]
     public async Task Rejects_WrongSettings(string annotations, string expected)
     {
         var result = await ValidateAsync(Pod(annotations, extraPorts: true));
