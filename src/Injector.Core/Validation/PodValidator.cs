@@ -1,6 +1,7 @@
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Injection;
+using Injector.Core.NetworkPolicies;
 using Injector.Core.Settings;
 using Injector.Core.Workloads;
 using k8s.Models;
@@ -13,8 +14,15 @@ namespace Injector.Core.Validation;
 /// </summary>
 public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvider)
 {
-    /// <summary>Every error and warning for <paramref name="template"/>, all at once.</summary>
-    public async Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
+    /// <summary>Every error and warning for <paramref name="template"/>, all at once (without the Service name check).</summary>
+    public Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
+        => ValidateAsync(template, ns, secrets, services: null, cancellationToken);
+
+    /// <summary>
+    /// Every error and warning for <paramref name="template"/>, all at once; with <paramref name="services"/>, also
+    /// whether the certificate covers the DNS names of the Services that select the pod.
+    /// </summary>
+    public async Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, IServiceLookup? services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(ns);
@@ -46,9 +54,15 @@ public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvi
         }
 
         var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
-        if (resolution.SecretName is { } secret)
+        if (resolution.SecretName is { } secret
+            && checks.CheckServerSecret(secret, await secrets.GetAsync(ns.Name, secret, cancellationToken)) is { } certificate
+            && services is not null
+            && await services.ListAsync(ns.Name, cancellationToken) is { } inNamespace)
         {
-            checks.CheckServerSecret(secret, await secrets.GetAsync(ns.Name, secret, cancellationToken));
+            var selecting = inNamespace
+                .Where(s => LabelSelectors.MatchesServiceSelector(s.Spec?.Selector, template.Metadata.Labels))
+                .Select(s => s.Metadata.Name);
+            checks.CheckServiceNames(secret, certificate, selecting);
         }
 
         if (resolution.ClientCaSecretName is { } clientCa)

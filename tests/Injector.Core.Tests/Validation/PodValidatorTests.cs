@@ -159,6 +159,47 @@ public sealed class PodValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Warns_OnlyForSelectingServices_WhoseNamesTheCertificateLacks()
+    {
+        var services = new ManifestServiceLookup(
+        [
+            Service("web", new() { ["app"] = "web" }),                     // selects the pod; the certificate covers only web.shop.svc
+            Service("web-admin", new() { ["app"] = "web", ["tier"] = "x" }), // does not select it (tier missing)
+            Service("other", new() { ["app"] = "db" }),                    // does not select it
+            Service("headless", []),                                       // no selector: selects nothing
+        ],
+            Ns);
+        var pod = Pod();
+        pod.Metadata.Labels["app"] = "web";
+
+        var result = await new PodValidator(new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), _secrets, services, CancellationToken.None);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("certificate \"CN=web.shop.svc\" (DNS names: web.shop.svc) does not cover web, web.shop, web.shop.svc.cluster.local, names of Service \"shop/web\"", warning, StringComparison.Ordinal);
+        Assert.True(result.Allowed);
+    }
+
+    [Fact]
+    public async Task Accepts_WildcardCertificate_CoveringEveryServiceName()
+    {
+        using var wildcard = _pki.Issue("web", dnsNames: ["web", "web.shop", "*.shop.svc", "*.shop.svc.cluster.local"]);
+        var secrets = new ManifestSecretLookup([TestPki.Secret(Ns, "web-tls", _pki.ServerData(wildcard))], Ns);
+        var services = new ManifestServiceLookup([Service("web", new() { ["app"] = "web" })], Ns);
+        var pod = Pod();
+        pod.Metadata.Labels["app"] = "web";
+
+        var result = await new PodValidator(new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), secrets, services, CancellationToken.None);
+
+        Assert.Empty(result.Warnings);
+    }
+
+    private static V1Service Service(string name, Dictionary<string, string> selector) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
+        Spec = new V1ServiceSpec { Selector = selector },
+    };
+
+    [Fact]
     public async Task Warns_SecretMountedWithSubPath()
     {
         var pod = Pod();
