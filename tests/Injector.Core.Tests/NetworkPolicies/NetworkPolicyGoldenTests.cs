@@ -67,4 +67,27 @@ public sealed class NetworkPolicyGoldenTests
         Assert.False(NetworkPolicyCoverage.IsIngressRestricted(labels, [egressOnly, otherPods]));
         Assert.True(NetworkPolicyCoverage.IsIngressRestricted(labels, [egressOnly, everyPod]));
     }
+
+    [Theory]
+    [InlineData(NetworkPolicyCheck.Warn, false, true)]
+    [InlineData(NetworkPolicyCheck.Warn, true, false)]
+    [InlineData(NetworkPolicyCheck.Off, false, false)]
+    public void Advises_WhenNoPolicySelectsAnInjectedPod(NetworkPolicyCheck check, bool withPolicy, bool expectAdvice)
+    {
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "shop", Labels = new Dictionary<string, string> { ["app"] = "web", ["tls-injector.io/inject"] = "true" }, Annotations = new Dictionary<string, string> { ["tls-injector.io/secret"] = "web-tls" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "x", Ports = [new V1ContainerPort { ContainerPort = 8080 }] }] },
+        };
+        var result = new PodInjector(new InjectorOptions()).Inject(pod, NamespaceInfo.Empty("shop"), ClusterInfo.Unknown);
+        V1NetworkPolicy[] policies = withPolicy ? [new V1NetworkPolicy { Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } } } }] : [];
+
+        var advice = NetworkPolicyAdvice.For(result, policies, check);
+
+        Assert.Equal(expectAdvice, advice is not null);
+        if (advice is not null)
+        {
+            Assert.Contains("app port(s) 8080 stay reachable in plaintext", advice, StringComparison.Ordinal);
+        }
+    }
 }

@@ -193,6 +193,25 @@ public sealed class PodValidatorTests : IDisposable
         Assert.Empty(result.Warnings);
     }
 
+    [Theory]
+    [InlineData("8080", true)]
+    [InlineData("", true)]
+    [InlineData("http", false)]
+    [InlineData("9090", false)]
+    public async Task Warns_ServiceTargetingProtectedPortByNumber(string targetPort, bool expectWarning)
+    {
+        using var good = _pki.Issue("web", dnsNames: ["web", "web.shop", "web.shop.svc", "web.shop.svc.cluster.local"]);
+        var secrets = new ManifestSecretLookup([TestPki.Secret(Ns, "web-tls", _pki.ServerData(good))], Ns);
+        var service = Service("web", new() { ["app"] = "web" });
+        service.Spec.Ports = [new V1ServicePort { Port = 8080, TargetPort = targetPort.Length == 0 ? null : targetPort }];
+        var pod = Pod();
+        pod.Metadata.Labels["app"] = "web";
+
+        var result = await new PodValidator(new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), secrets, new ManifestServiceLookup([service], Ns), CancellationToken.None);
+
+        Assert.Equal(expectWarning, result.Warnings.Any(w => w.Contains("by number, so its traffic reaches the app in plaintext", StringComparison.Ordinal) && w.Contains("Fix: targetPort: http", StringComparison.Ordinal)));
+    }
+
     private static V1Service Service(string name, Dictionary<string, string> selector) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
