@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace Injector.Core.Audit;
 
 /// <summary>What is wrong with a running pod, as <c>tls-injector audit</c> reports it.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AuditProblem>))]
 public enum AuditProblem
 {
     /// <summary>The contract says the pod should carry <c>tls-proxy</c>, but it does not (admitted while the webhook was down, or created before opt-in).</summary>
