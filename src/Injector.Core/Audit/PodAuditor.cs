@@ -79,8 +79,8 @@ public static class PodAuditor
             return finding with
             {
                 Reason = errors.Count == 0
-                    ? $"escaped: no {ContractNames.ProxyContainerName} container, but {why}"
-                    : $"escaped: no {ContractNames.ProxyContainerName} container, but {why}; its settings would be rejected ({errors.Count} error(s))",
+                    ? $"escaped: no {ContractNames.ProxyContainerName}, although {why}"
+                    : $"escaped: no {ContractNames.ProxyContainerName}, although {why}; its settings would be rejected ({errors.Count} error(s))",
             };
         }
 
@@ -96,7 +96,7 @@ public static class PodAuditor
             return finding with
             {
                 Problem = AuditProblem.Invalid,
-                Reason = $"invalid: injected settings {status.SettingsHash} no longer resolve ({errors.Count} error(s))",
+                Reason = $"invalid: injected with settings {status.SettingsHash}, which no longer resolve ({errors.Count} error(s))",
             };
         }
 
@@ -105,7 +105,7 @@ public static class PodAuditor
             : finding with
             {
                 Problem = AuditProblem.Stale,
-                Reason = $"stale: sidecar runs settings {status.SettingsHash}, its annotations and namespace defaults now give {finding.CurrentHash}",
+                Reason = $"stale: injected with settings {status.SettingsHash}, annotations and namespace defaults now give {finding.CurrentHash}",
             };
     }
 

@@ -20,7 +20,7 @@ public sealed class PodAuditorTests
         Assert.Equal("shop", finding.Namespace);
         Assert.Equal("web-7d9c-abcde", finding.Pod);
         Assert.Equal(new WorkloadRef("ReplicaSet", "web-7d9c"), finding.Owner);
-        Assert.Equal("escaped: no tls-proxy container, but namespace shop has tls-injector.io/injection=enabled", finding.Reason);
+        Assert.Equal("escaped: no tls-proxy, although namespace shop has tls-injector.io/injection=enabled", finding.Reason);
         Assert.Empty(finding.SettingsErrors);
         Assert.Null(finding.InjectedHash);
         Assert.NotNull(finding.CurrentHash);
@@ -131,7 +131,7 @@ public sealed class PodAuditorTests
         var status = InjectionStatus.TryParse(injected.Metadata.Annotations["tls-injector.io/status"]);
         Assert.Equal(status?.SettingsHash, finding.InjectedHash);
         Assert.NotEqual(finding.InjectedHash, finding.CurrentHash);
-        Assert.Equal($"stale: sidecar runs settings {finding.InjectedHash}, its annotations and namespace defaults now give {finding.CurrentHash}", finding.Reason);
+        Assert.Equal($"stale: injected with settings {finding.InjectedHash}, annotations and namespace defaults now give {finding.CurrentHash}", finding.Reason);
         Assert.Empty(finding.SettingsErrors);
     }
 
@@ -149,7 +149,7 @@ public sealed class PodAuditorTests
         Assert.Null(finding.CurrentHash);
         Assert.Contains(finding.SettingsErrors, e => e.Contains("tls-injector.io/secret is missing", StringComparison.Ordinal));
         Assert.Contains(finding.SettingsErrors, e => e.Contains("tls-injector.io/client-ca-secret is missing", StringComparison.Ordinal));
-        Assert.Equal($"invalid: injected settings {finding.InjectedHash} no longer resolve (2 error(s))", finding.Reason);
+        Assert.Equal($"invalid: injected with settings {finding.InjectedHash}, which no longer resolve (2 error(s))", finding.Reason);
         Assert.False(finding.Restartable);
         Assert.StartsWith("fix the settings below, then kubectl rollout restart statefulset/db -n shop", finding.Fix, StringComparison.Ordinal);
     }
