@@ -286,12 +286,13 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
     }
 
     [Theory]
-    [InlineData(new[] { "-o", "json" }, AuditExitCodes.Findings, "\"podsChecked\": 6")]
-    [InlineData(new[] { "-n", "blog" }, AuditExitCodes.Clean, "among 1 pod(s)")]
-    [InlineData(new[] { "-A" }, AuditExitCodes.Findings, "3 of 6 pod(s)")]
-    [InlineData(new[] { "-o", "yaml" }, 1, "")]
-    [InlineData(new[] { "-n", "blog", "-A" }, 1, "")]
-    public async Task ParsesOptions_FromCommandLine(string[] options, int expectedCode, string expectedOutput)
+    [InlineData(new[] { "-o", "json" }, AuditExitCodes.Findings, "\"podsChecked\": 6", null)]
+    [InlineData(new[] { "-n", "blog" }, AuditExitCodes.Clean, "among 1 pod(s)", null)]
+    [InlineData(new[] { "-A" }, AuditExitCodes.Findings, "3 of 6 pod(s)", null)]
+    [InlineData(new[] { "-o", "yaml" }, AuditExitCodes.Error, "", "-o yaml is not a format")]
+    [InlineData(new[] { "-n", "blog", "-A" }, AuditExitCodes.Error, "", "--namespace and --all-namespaces exclude each other")]
+    [InlineData(new[] { "--restart-owner" }, AuditExitCodes.Error, "", "unknown argument(s) --restart-owner")]
+    public async Task ParsesOptions_FromCommandLine(string[] options, int expectedCode, string expectedOutput, string? expectedError)
     {
         await using var cluster = await AuditCluster.StartAsync();
         var stdout = new StringWriter();
@@ -299,11 +300,12 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
 
         var code = await Program.BuildRoot(TextReader.Null, stdout, stderr).Parse(["audit", "--kubeconfig", cluster.Kubeconfig, .. options]).InvokeAsync();
 
-        // System.CommandLine answers a parse error with exit code 1 before any handler runs; nothing reaches the API then.
         Assert.Equal(expectedCode, code);
         Assert.Contains(expectedOutput, stdout.ToString(), StringComparison.Ordinal);
-        if (expectedOutput.Length == 0)
+        if (expectedError is not null)
         {
+            // A usage error is not a finding: exit 2, and nothing reaches the API.
+            Assert.Contains(expectedError, stderr.ToString(), StringComparison.Ordinal);
             Assert.Empty(cluster.Api.Requests);
         }
     }
