@@ -117,6 +117,23 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task RestartOwners_ReportsFailedPatch_AndExitsTwo()
+    {
+        await using var cluster = await AuditCluster.StartAsync();
+        Assert.True(cluster.Api.Delete(ResourceType.Deployments, "shop", "web"));
+
+        var (code, stdout, stderr) = await RunAsync(cluster, output: "json", restartOwners: true);
+
+        Assert.Equal(AuditExitCodes.Error, code);
+        var restarts = JsonNode.Parse(stdout)!["restarts"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.Equal(["StatefulSet/db", "Deployment/web"], restarts.Select(r => $"{r["owner"]!["kind"]}/{r["owner"]!["name"]}"));
+        Assert.Null(restarts[0]["error"]);
+        Assert.Equal("2026-11-23T08:15:00Z", restarts[0]["restartedAt"]!.GetValue<string>());
+        Assert.Contains("404 NotFound", restarts[1]["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("error: restarting deployment/web -n shop: the API server answered 404 NotFound to patch deployment/web -n shop: deployments \"web\" not found", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestartOwners_SkipsOwnersWhoseSettingsWouldBeRejected()
     {
         await using var cluster = await AuditCluster.StartAsync(seed: false);
