@@ -39,7 +39,7 @@ demo: ## Inject examples/web.yaml, check it against generated certificates, and 
 	@echo "== tls-injector inject -f examples/web.yaml"
 	@$(CLI) inject -f examples/web.yaml
 	@echo; echo "== tls-injector certs + check: a good certificate passes"
-	@rm -rf $(DEMO_DIR) && $(CLI) certs --dns web.shop.svc --dns web.shop.svc.cluster.local --out $(DEMO_DIR)/shop/web-tls
+	@rm -rf $(DEMO_DIR) && $(CLI) certs --dns web --dns web.shop --dns web.shop.svc --dns web.shop.svc.cluster.local --out $(DEMO_DIR)/shop/web-tls
 	@$(CLI) check -f examples/web.yaml --secrets-dir $(DEMO_DIR)
 	@echo; echo "== tls-injector check -f examples/bad-mtls.yaml: rejected, with the fix for each mistake"
 	@$(CLI) check -f examples/bad-mtls.yaml || test $$? -eq 1   # exit 1 = rejected, as intended

@@ -62,13 +62,14 @@ internal static class CheckCommand
         }
 
         var secrets = new ManifestSecretLookup(objects.Select(o => o.Typed).OfType<V1Secret>(), args.DefaultNamespace, outside);
+        var services = new ManifestServiceLookup(objects.Select(o => o.Typed).OfType<V1Service>(), args.DefaultNamespace, args.Cluster);
         var namespaces = ManifestInjector.NamespacesIn(objects);
         var validator = new PodValidator(inputs.Injector.Options, TimeProvider.System);
 
         int checkedCount = 0, errors = 0, warnings = 0;
         foreach (var obj in objects)
         {
-            if (obj.Typed is null or V1Namespace or V1Secret || ManifestInjector.Template(obj.Typed, args.DefaultNamespace) is not { } template)
+            if (obj.Typed is null or V1Namespace or V1Secret or V1Service || ManifestInjector.Template(obj.Typed, args.DefaultNamespace) is not { } template)
             {
                 continue;
             }
@@ -76,7 +77,7 @@ internal static class CheckCommand
             var nsName = template.Namespace ?? args.DefaultNamespace;
             var ns = namespaces.GetValueOrDefault(nsName)
                 ?? (args.Cluster is null ? NamespaceInfo.Empty(nsName) : await args.Cluster.GetNamespaceAsync(nsName, cancellationToken));
-            var result = await validator.ValidateAsync(template, ns, secrets, cancellationToken);
+            var result = await validator.ValidateAsync(template, ns, secrets, services, cancellationToken);
             checkedCount++;
             foreach (var error in result.Errors)
             {

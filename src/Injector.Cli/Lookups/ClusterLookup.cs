@@ -7,7 +7,7 @@ using k8s.Autorest;
 namespace Injector.Cli.Lookups;
 
 /// <summary>Secrets and Namespaces read from the cluster of the current kubeconfig, one GET each (CLI use only).</summary>
-internal sealed class ClusterLookup(IKubernetes client) : ISecretLookup
+internal sealed class ClusterLookup(IKubernetes client) : ISecretLookup, IServiceLookup
 {
     public async Task<SecretLookupResult> GetAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
@@ -23,6 +23,18 @@ internal sealed class ClusterLookup(IKubernetes client) : ISecretLookup
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
         {
             return SecretLookupResult.Unavailable(ex.Message);
+        }
+    }
+
+    public async Task<IReadOnlyList<k8s.Models.V1Service>?> ListAsync(string namespaceName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.CoreV1.ListNamespacedServiceAsync(namespaceName, cancellationToken: cancellationToken)).Items.ToList();
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
+        {
+            return null;
         }
     }
 

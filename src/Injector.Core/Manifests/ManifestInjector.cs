@@ -30,7 +30,7 @@ public sealed class ManifestInjector(PodInjector injector)
         foreach (var obj in objects)
         {
             var text = obj.Document.Text;
-            if (obj.Typed is not null and not V1Namespace and not V1Secret && Template(obj.Typed, defaultNamespace) is { } template)
+            if (obj.Typed is not null and not V1Namespace and not V1Secret and not V1Service && Template(obj.Typed, defaultNamespace) is { } template)
             {
                 var ns = namespaces.GetValueOrDefault(template.Namespace!) ?? NamespaceInfo.Empty(template.Namespace!);
                 var result = injector.InjectTemplate(template, ns, cluster);

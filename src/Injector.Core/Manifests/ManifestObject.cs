@@ -22,6 +22,7 @@ public sealed record ManifestObject(ManifestDocument Document, string? ApiVersio
         [WorkloadKinds.CronJob] = "batch/v1",
         ["Namespace"] = "v1",
         ["Secret"] = "v1",
+        ["Service"] = "v1",
     };
 
     /// <summary>
@@ -65,6 +66,7 @@ public sealed record ManifestObject(ManifestDocument Document, string? ApiVersio
                 WorkloadKinds.Job => KubernetesYaml.Deserialize<V1Job>(document.Text, strict: true),
                 WorkloadKinds.CronJob => KubernetesYaml.Deserialize<V1CronJob>(document.Text, strict: true),
                 "Secret" => KubernetesYaml.Deserialize<V1Secret>(document.Text, strict: true),
+                "Service" => KubernetesYaml.Deserialize<V1Service>(document.Text, strict: true),
                 _ => KubernetesYaml.Deserialize<V1Namespace>(document.Text, strict: true),
             };
             return new ManifestObject(document, apiVersion, kind, typed);

@@ -68,6 +68,12 @@ public static partial class SettingsResolver
             errors.Add(Problem(values, ContractNames.Plaintext, "is not a valid value. Fix: use reject or redirect."));
         }
 
+        var loopbackText = values.Get(ContractNames.BindLoopback);
+        if (loopbackText is not null and not ContractNames.True and not ContractNames.False)
+        {
+            errors.Add(Problem(values, ContractNames.BindLoopback, "is not a valid value. Fix: use \"true\" or \"false\"."));
+        }
+
         var status = InjectionStatus.TryParse(podAnnotations.TryGetValue(ContractNames.Status, out var statusJson) ? statusJson : null);
         var ports = ResolvePorts(values, spec, status, options, errors);
 
@@ -86,6 +92,7 @@ public static partial class SettingsResolver
             AllowedClients = allowed,
             MinTlsVersion = minVersion ?? WireValues.Tls12,
             Plaintext = plaintext,
+            BindLoopback = loopbackText == ContractNames.True,
         };
         return new SettingsResolution(settings, errors, warnings, secret, caToCheck);
     }

@@ -24,12 +24,24 @@ public sealed class CheckCommandTests : IDisposable
     public async Task Accepts_Example_WithSecretsGeneratedByCertsCommand()
     {
         var secretDir = Path.Combine(_dir, "shop", "web-tls");
-        Assert.Equal(ExitCodes.Ok, CertsCommand.Handler(TextWriter.Null, TextWriter.Null, ["web.shop.svc"], [], secretDir, 90, false));
+        Assert.Equal(ExitCodes.Ok, CertsCommand.Handler(TextWriter.Null, TextWriter.Null, ["web", "web.shop", "web.shop.svc", "web.shop.svc.cluster.local"], [], secretDir, 90, false));
 
         var (code, stdout) = await RunAsync(Path.Combine(RepositoryPaths.Examples, "web.yaml"), _dir);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("checked 1 workload(s): 0 error(s), 0 warning(s)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Warns_ServiceNamesMissingFromCertificate()
+    {
+        var secretDir = Path.Combine(_dir, "shop", "web-tls");
+        Assert.Equal(ExitCodes.Ok, CertsCommand.Handler(TextWriter.Null, TextWriter.Null, ["web.shop.svc"], [], secretDir, 90, false));
+
+        var (code, stdout) = await RunAsync(Path.Combine(RepositoryPaths.Examples, "web.yaml"), _dir);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("does not cover web, web.shop, web.shop.svc.cluster.local, names of Service \"shop/web\"", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,6 +72,7 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=http:9443")]
     [InlineData("ports=8080")]
     [InlineData("mtls=disabled")]
+    [InlineData("bind-loopback=true")]
     public async Task Allows_ValidSettings(string annotations)
     {
         var result = await ValidateAsync(Pod(annotations));
@@ -111,6 +112,7 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=http,8080", "lists app port 8080 more than once")]
     [InlineData("ports=http,9090", "to the same TLS port 8443")]
     [InlineData("ports=dns", "which is UDP")]
+    [InlineData("bind-loopback=yes", "Fix: use \"true\" or \"false\"")]
     public async Task Rejects_WrongSettings(string annotations, string expected)
     {
         var result = await ValidateAsync(Pod(annotations, extraPorts: true));
@@ -155,6 +157,66 @@ public sealed class PodValidatorTests : IDisposable
         var later = await ValidateAsync(Pod("secret=expiring-tls"), new InjectorOptions { ExpiryWarningDays = 1 });
         Assert.Contains(later.Warnings, w => w.Contains("expires on", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Warns_OnlyForSelectingServices_WhoseNamesTheCertificateLacks()
+    {
+        var services = new ManifestServiceLookup(
+        [
+            Service("web", new() { ["app"] = "web" }),                     // selects the pod; the certificate covers only web.shop.svc
+            Service("web-admin", new() { ["app"] = "web", ["tier"] = "x" }), // does not select it (tier missing)
+            Service("other", new() { ["app"] = "db" }),                    // does not select it
+            Service("headless", []),                                       // no selector: selects nothing
+        ],
+            Ns);
+        var pod = Pod();
+        pod.Metadata.Labels["app"] = "web";
+
+        var result = await new PodValidator(new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), _secrets, services, CancellationToken.None);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("certificate \"CN=web.shop.svc\" (DNS names: web.shop.svc) does not cover web, web.shop, web.shop.svc.cluster.local, names of Service \"shop/web\"", warning, StringComparison.Ordinal);
+        Assert.True(result.Allowed);
+    }
+
+    [Fact]
+    public async Task Accepts_WildcardCertificate_CoveringEveryServiceName()
+    {
+        using var wildcard = _pki.Issue("web", dnsNames: ["web", "web.shop", "*.shop.svc", "*.shop.svc.cluster.local"]);
+        var secrets = new ManifestSecretLookup([TestPki.Secret(Ns, "web-tls", _pki.ServerData(wildcard))], Ns);
+        var services = new ManifestServiceLookup([Service("web", new() { ["app"] = "web" })], Ns);
+        var pod = Pod();
+        pod.Metadata.Labels["app"] = "web";
+
+        var result = await new PodValidator(new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), secrets, services, CancellationToken.None);
+
+        Assert.Empty(result.Warnings);
+    }
+
+    [Theory]
+    [InlineData("8080", true)]
+    [InlineData("", true)]
+    [InlineData("http", false)]
+    [InlineData("9090", false)]
+    public async Task Warns_ServiceTargetingProtectedPortByNumber(string targetPort, bool expectWarning)
+    {
+        using var good = _pki.Issue("web", dnsNames: ["web", "web.shop", "web.shop.svc", "web.shop.svc.cluster.local"]);
+        var secrets = new ManifestSecretLookup([TestPki.Secret(Ns, "web-tls", _pki.ServerData(good))], Ns);
+        var service = Service("web", new() { ["app"] = "web" });
+        service.Spec.Ports = [new V1ServicePort { Port = 8080, TargetPort = targetPort.Length == 0 ? null : targetPort }];
+        var pod = Pod();
+        pod.Metadata.Labels["app"] = "web";
+
+        var result = await new PodValidator(new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), secrets, new ManifestServiceLookup([service], Ns), CancellationToken.None);
+
+        Assert.Equal(expectWarning, result.Warnings.Any(w => w.Contains("by number, so its traffic reaches the app in plaintext", StringComparison.Ordinal) && w.Contains("Fix: targetPort: http", StringComparison.Ordinal)));
+    }
+
+    private static V1Service Service(string name, Dictionary<string, string> selector) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
+        Spec = new V1ServiceSpec { Selector = selector },
+    };
 
     [Fact]
     public async Task Warns_SecretMountedWithSubPath()
