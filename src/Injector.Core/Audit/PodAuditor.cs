@@ -100,13 +100,20 @@ public static class PodAuditor
             };
         }
 
-        return finding.CurrentHash == status.SettingsHash
-            ? null
-            : finding with
-            {
-                Problem = AuditProblem.Stale,
-                Reason = $"stale: injected with settings {status.SettingsHash}, annotations and namespace defaults now give {finding.CurrentHash}",
-            };
+        if (finding.CurrentHash == status.SettingsHash)
+        {
+            return null;
+        }
+
+        var changes = RunningSidecar.Changes(spec, resolution.Settings);
+        return finding with
+        {
+            Problem = AuditProblem.Stale,
+            Changes = changes,
+            Reason = changes.Count > 0
+                ? $"stale: {string.Join("; ", changes)}"
+                : $"stale: injected with settings {status.SettingsHash}, annotations and namespace defaults now give {finding.CurrentHash}",
+        };
     }
 
     /// <summary>The pod's controller (the <c>ownerReference</c> with <c>controller: true</c>), else its first owner.</summary>

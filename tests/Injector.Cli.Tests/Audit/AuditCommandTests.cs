@@ -30,7 +30,7 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
             && l.Contains("escaped: no tls-proxy, although namespace shop has tls-injector.io/injection=enabled", StringComparison.Ordinal)
             && l.EndsWith("kubectl rollout restart deployment/web -n shop", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("db-0", StringComparison.Ordinal) && l.Contains("statefulset/db", StringComparison.Ordinal)
-            && l.Contains("stale: injected with settings sha256:", StringComparison.Ordinal)
+            && l.Contains("stale: min-tls-version: 1.2 -> 1.3", StringComparison.Ordinal)
             && l.EndsWith("kubectl rollout restart statefulset/db -n shop", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("debug", StringComparison.Ordinal) && l.Contains(" - ", StringComparison.Ordinal)
             && l.EndsWith("recreate manually: kubectl delete pod debug -n shop, then apply its manifest again", StringComparison.Ordinal));
@@ -68,6 +68,7 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
         var db = findings["db-0"];
         Assert.Equal("stale", db["problem"]!.GetValue<string>());
         Assert.NotEqual(db["injectedHash"]!.GetValue<string>(), db["currentHash"]!.GetValue<string>());
+        Assert.Equal("min-tls-version: 1.2 -> 1.3", Assert.Single(db["changes"]!.AsArray())!.GetValue<string>());
 
         Assert.Null(findings["debug"]["owner"]);
         Assert.False(findings["debug"]["restartable"]!.GetValue<bool>());

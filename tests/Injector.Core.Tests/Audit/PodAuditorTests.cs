@@ -131,8 +131,59 @@ public sealed class PodAuditorTests
         var status = InjectionStatus.TryParse(injected.Metadata.Annotations["tls-injector.io/status"]);
         Assert.Equal(status?.SettingsHash, finding.InjectedHash);
         Assert.NotEqual(finding.InjectedHash, finding.CurrentHash);
-        Assert.Equal($"stale: injected with settings {finding.InjectedHash}, annotations and namespace defaults now give {finding.CurrentHash}", finding.Reason);
+        Assert.Equal(["min-tls-version: 1.2 -> 1.3"], finding.Changes);
+        Assert.Equal("stale: min-tls-version: 1.2 -> 1.3", finding.Reason);
         Assert.Empty(finding.SettingsErrors);
+        Assert.Equal("kubectl delete pod web-7d9c-abcde -n shop", finding.Fix);
+    }
+
+    [Fact]
+    public void ReportsStale_WithEveryChangedSetting()
+    {
+        var before = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), before, "classic");
+        var after = before with
+        {
+            Annotations = new Dictionary<string, string>
+            {
+                ["tls-injector.io/secret"] = "web-tls-v2",
+                ["tls-injector.io/ports"] = "8080:9443",
+                ["tls-injector.io/mtls"] = "required",
+                ["tls-injector.io/client-ca-secret"] = "clients-ca",
+                ["tls-injector.io/allowed-clients"] = "uri:spiffe://cluster.local/ns/shop/sa/checkout",
+                ["tls-injector.io/plaintext"] = "redirect",
+            },
+        };
+
+        var finding = PodAuditor.Audit(injected, after, Options);
+
+        Assert.NotNull(finding);
+        Assert.Equal(
+            [
+                "secret: web-tls -> web-tls-v2",
+                "ports: 8080:8443 -> 8080:9443",
+                "mtls: disabled -> required",
+                "client-ca-secret: (none) -> clients-ca",
+                "allowed-clients: (none) -> uri:spiffe://cluster.local/ns/shop/sa/checkout",
+                "plaintext: reject -> redirect",
+            ],
+            finding.Changes);
+    }
+
+    [Fact]
+    public void ReportsStale_WithHashes_WhenSidecarCannotBeReadBack()
+    {
+        var before = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), before, "native");
+        injected.Spec.InitContainers.Single(c => c.Name == "tls-proxy").Env = null;
+        var after = before with { Annotations = new Dictionary<string, string>(before.Annotations) { ["tls-injector.io/plaintext"] = "redirect" } };
+
+        var finding = PodAuditor.Audit(injected, after, Options);
+
+        Assert.NotNull(finding);
+        Assert.Equal(AuditProblem.Stale, finding.Problem);
+        Assert.Empty(finding.Changes);
+        Assert.Equal($"stale: injected with settings {finding.InjectedHash}, annotations and namespace defaults now give {finding.CurrentHash}", finding.Reason);
     }
 
     [Fact]
