@@ -109,10 +109,15 @@ public static class PodAuditor
         return finding with
         {
             Problem = AuditProblem.Stale,
-            Changes = changes,
-            Reason = changes.Count > 0
-                ? $"stale: {string.Join("; ", changes)}"
-                : $"stale: injected with settings {status.SettingsHash}, annotations and namespace defaults now give {finding.CurrentHash}",
+            Changes = changes ?? [],
+            Reason = changes switch
+            {
+                null => $"stale: injected with settings {status.SettingsHash}, annotations and namespace defaults now give {finding.CurrentHash}",
+
+                // Same proxy configuration, different hash: port names, or a status written by another injector version.
+                [] => $"stale: settings hash {status.SettingsHash} is now {finding.CurrentHash}, though the sidecar's TLS configuration is unchanged (port names, or injected by another version)",
+                _ => $"stale: {string.Join("; ", changes)}",
+            },
         };
     }
 

@@ -11,21 +11,21 @@ namespace Injector.Core.Audit;
 /// </summary>
 internal static class RunningSidecar
 {
-    /// <summary>Each setting that differs, as <c>name: old -> new</c>; empty when the sidecar cannot be read back.</summary>
-    public static IReadOnlyList<string> Changes(V1PodSpec spec, TlsSettings current)
+    /// <summary>Each setting that differs, as <c>name: old -> new</c>; null when the sidecar cannot be read back.</summary>
+    public static IReadOnlyList<string>? Changes(V1PodSpec spec, TlsSettings current)
     {
         var proxy = spec.InitContainers?.FirstOrDefault(c => c.Name == ContractNames.ProxyContainerName)
             ?? spec.Containers.FirstOrDefault(c => c.Name == ContractNames.ProxyContainerName);
         if (proxy is null)
         {
-            return [];
+            return null;
         }
 
         // Values from the downward API (POD_NAME) have no literal value, and the proxy reads none of them for TLS.
         var env = (proxy.Env ?? []).Where(e => e.Value is not null).GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         if (ProxySettings.Parse(name => env.GetValueOrDefault(name), out _) is not { } running)
         {
-            return [];
+            return null;
         }
 
         var changes = new List<string>();

@@ -206,6 +206,22 @@ public sealed class PodAuditorTests
     }
 
     [Fact]
+    public void ReportsStale_WithUnchangedProxyConfiguration_WhenOnlyTheHashDiffers()
+    {
+        var ns = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), ns, "native");
+        var status = InjectionStatus.TryParse(injected.Metadata.Annotations["tls-injector.io/status"])!;
+        injected.Metadata.Annotations["tls-injector.io/status"] = (status with { SettingsHash = "sha256:0000000000000000" }).ToJson();
+
+        var finding = PodAuditor.Audit(injected, ns, Options);
+
+        Assert.NotNull(finding);
+        Assert.Equal(AuditProblem.Stale, finding.Problem);
+        Assert.Empty(finding.Changes);
+        Assert.StartsWith("stale: settings hash sha256:0000000000000000 is now ", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ignores_ContainerNamedTlsProxy_WithoutStatus()
     {
         var pod = Pod("web");
