@@ -113,7 +113,9 @@ internal sealed class WebhookHost : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"The webhook did not become ready: {last}");
+        var problems = Logs.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Information).TakeLast(15)
+            .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + e.Exception?.Message);
+        throw new TimeoutException($"The webhook did not become ready: {last}; warnings: {string.Join(" | ", problems)}");
     }
 
     public Task<HttpResponseMessage> PostAsync(string path, string body, string contentType = "application/json")
