@@ -47,10 +47,11 @@ sed "s#BODY_FILE#$ROOT/bench/webhook/review.json#" "$ROOT/bench/webhook/post.lua
 
 # --- the API server the webhook lists and watches (the tests' fake, recorded objects) -----------------------------------
 mkfifo api.in
-"$WORK/fakeapi/FakeApi" "$WORK" < api.in > api.out 2>&1 &
+TLS_INJECTOR_FIXTURES="$ROOT/tests/fixtures" "$WORK/fakeapi/FakeApi" "$WORK" < api.in > api.out 2>&1 &
 PIDS+=($!)
 exec 3> api.in
-for _ in $(seq 100); do [[ -s "$WORK/kubeconfig" ]] && break; sleep 0.1; done
+for _ in $(seq 300); do [[ -s "$WORK/kubeconfig" ]] && break; sleep 0.1; done
+[[ -s "$WORK/kubeconfig" ]] || { echo "the fake API server did not start:" >&2; cat api.out >&2; exit 1; }
 
 now_ms() { date +%s%3N; }
 
@@ -69,6 +70,7 @@ measure() {
     sleep 0.01
   done
   first=$(( $(now_ms) - start ))
+  [[ "$code" == "200" ]] || { echo "$name never answered 200 (last: $code):" >&2; tail -5 "$WORK/$name.log" >&2; exit 1; }
   # Warm-up, not measured (JIT tiers, connection pools).
   wrk -t2 -c16 -d3s -s post.lua "$url" > /dev/null
   wrk -t2 -c16 -d"$DURATION" --latency -s post.lua "$url" > "$WORK/$name-c16.txt" &
@@ -98,8 +100,10 @@ measure go "$GO_PORT" "$WORK/go-baseline" -addr "127.0.0.1:$GO_PORT" -cert certs
 # As shipped: one compact-JSON request log line per admission (to a file here, as to the container log in a cluster).
 measure dotnet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook/Injector.Webhook"
 # The same with the per-request log line off (Warning and above only), closer to what the Go baseline does.
-measure dotnet-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" Serilog__MinimumLevel__Default=Warning \
-  "Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Warning" "$WORK/webhook/Injector.Webhook"
+QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Warning")
+measure dotnet-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook/Injector.Webhook"
+# For comparison: Server GC (the ASP.NET default, with DATAS), request log off.
+measure dotnet-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 "$WORK/webhook/Injector.Webhook"
 
 echo
 echo "wrk over HTTPS keep-alive, POST /mutate, $(wc -c < "$ROOT/bench/webhook/review.json")-byte AdmissionReview (2-container pod), duration $DURATION"
