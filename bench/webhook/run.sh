@@ -102,8 +102,8 @@ measure dotnet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook/Injector.We
 # The same with the per-request log line off (Warning and above only), closer to what the Go baseline does.
 QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Warning")
 measure dotnet-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook/Injector.Webhook"
-# For comparison: Server GC (the ASP.NET default, with DATAS), request log off.
-measure dotnet-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 "$WORK/webhook/Injector.Webhook"
+# For comparison: Server GC (the ASP.NET default; DATAS is on by default in .NET 10), request log off.
+measure dotnet-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 "$WORK/webhook/Injector.Webhook"
 
 echo
 echo "wrk over HTTPS keep-alive, POST /mutate, $(wc -c < "$ROOT/bench/webhook/review.json")-byte AdmissionReview (2-container pod), duration $DURATION"
