@@ -1,8 +1,11 @@
+using Injector.Core.Configuration;
 using Injector.Webhook.Admission;
+using Injector.Webhook.Configuration;
 using Injector.Webhook.Health;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Microsoft.Extensions.Options;
 
 namespace Injector.Webhook;
 
@@ -39,9 +42,13 @@ internal static class WebhookApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        ValidateOptions(app.Services);
         app.UseSerilogRequestLogging(o =>
         {
             o.IncludeQueryInRequestPath = false;
+
+            // The app's logger, not the static one: in tests several hosts share a process and keep Log.Logger silent.
+            o.Logger = app.Services.GetService<Serilog.ILogger>();
             o.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : AdmissionPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal) ? LogEventLevel.Information
@@ -50,6 +57,34 @@ internal static class WebhookApp
         app.MapAdmission();
         app.MapHealth();
         return app;
+    }
+
+    /// <summary>
+    /// Every configuration error of both sections at once, before anything starts (ValidateOnStart would stop at the
+    /// first section that fails, and Kestrel reads <see cref="WebhookOptions"/> even earlier).
+    /// </summary>
+    private static void ValidateOptions(IServiceProvider services)
+    {
+        var failures = new List<string>();
+        void Check<T>()
+            where T : class
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException ex)
+            {
+                failures.AddRange(ex.Failures);
+            }
+        }
+
+        Check<InjectorOptions>();
+        Check<WebhookOptions>();
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException("Injector and Webhook", typeof(WebhookOptions), failures);
+        }
     }
 
     /// <summary><c>--self-signed</c> is the documented switch; configuration binding knows it as <c>--Webhook:SelfSigned=true</c>.</summary>

@@ -61,14 +61,29 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<ValidationHandler>();
         services.AddSingleton<Readiness>();
 
-        services.AddOptions<HostOptions>().Configure<IOptions<WebhookOptions>>((host, webhook) => host.ShutdownTimeout = webhook.Value.ShutdownTimeout);
+        // Read raw: HostOptions are built with the host, before the validated WebhookOptions may throw, and a bad
+        // value is still reported by WebhookOptions' own validation.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+            host.ShutdownTimeout = TimeSpan.TryParse(configuration[$"{WebhookOptions.SectionName}:{nameof(WebhookOptions.ShutdownTimeout)}"], System.Globalization.CultureInfo.InvariantCulture, out var timeout)
+                ? timeout
+                : new WebhookOptions().ShutdownTimeout);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebhookOptions>, ServingCertificate>(ConfigureKestrel);
         return services;
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> webhook, ServingCertificate certificate)
     {
-        var o = webhook.Value;
+        WebhookOptions o;
+        try
+        {
+            o = webhook.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // Kestrel is built with the host, before WebhookApp reports every configuration error at once.
+            return;
+        }
+
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = o.MaxRequestBodyBytes;
         void Https(ListenOptions listen)

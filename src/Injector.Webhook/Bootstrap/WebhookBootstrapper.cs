@@ -51,8 +51,10 @@ internal sealed partial class WebhookBootstrapper(
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException or InvalidOperationException or CertificateLoadException)
+            catch (Exception ex)
             {
+                // Whatever went wrong (API down, RBAC, a malformed Secret), retry: a crash would only restart the pod
+                // into the same state, and the readiness probe already keeps traffic away.
                 Log.Failed(logger, o.RetryInterval, ex);
                 await DelayAsync(o.RetryInterval, stoppingToken);
             }
@@ -61,7 +63,14 @@ internal sealed partial class WebhookBootstrapper(
         // Re-issue the leaf from the same CA before it expires: no API call, the caBundle stays valid.
         while (authority is not null && !stoppingToken.IsCancellationRequested)
         {
-            await DelayAsync(o.LeafLifetime * 2 / 3, stoppingToken);
+            var renewAt = timeProvider.GetUtcNow() + (o.LeafLifetime * 2 / 3);
+            while (timeProvider.GetUtcNow() < renewAt && !stoppingToken.IsCancellationRequested)
+            {
+                // Timers cannot wait longer than ~49 days; wake up daily and look at the clock.
+                var left = renewAt - timeProvider.GetUtcNow();
+                await DelayAsync(left <= TimeSpan.Zero ? TimeSpan.Zero : left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), stoppingToken);
+            }
+
             if (!stoppingToken.IsCancellationRequested)
             {
                 IssueLeaf(authority, o);

@@ -30,6 +30,7 @@ public sealed partial class FakeKubeApiServer
             Record(context, body, StatusCodes.Status200OK);
         }
 
+        BeforeRequest?.Invoke(new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, request.ContentType, body, 0));
         int status;
         try
         {

@@ -46,6 +46,9 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
     /// <summary>When set, every request (including <c>/version</c>) is answered with a Status of this HTTP code (an outage).</summary>
     public int? FailureStatusCode { get; set; }
 
+    /// <summary>Called before each request is answered (after it was read), e.g. to change the store in the middle of a client's sequence.</summary>
+    public Action<RecordedRequest>? BeforeRequest { get; set; }
+
     /// <summary>Starts a server on <c>127.0.0.1</c>, on a free port.</summary>
     public static async Task<FakeKubeApiServer> StartAsync(FakeKubeApiOptions? options = null, CancellationToken cancellationToken = default)
     {

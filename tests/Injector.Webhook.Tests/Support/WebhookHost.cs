@@ -43,10 +43,13 @@ internal sealed class WebhookHost : IAsyncDisposable
 
     public string CertificateDirectory => Directory.Combine("webhook-tls");
 
-    public static async Task<WebhookHost> StartAsync(FakeKubeApiServer api, IDictionary<string, string?>? settings = null, bool waitReady = true, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>When set, the client trusts this root instead of <see cref="Pki"/> (self-signed and bootstrap modes).</summary>
+    public X509Certificate2? TrustedRoot { get; set; }
+
+    public static async Task<WebhookHost> StartAsync(FakeKubeApiServer api, IDictionary<string, string?>? settings = null, bool waitReady = true, Action<WebApplicationBuilder>? configure = null, TestPki? pki = null)
     {
         var directory = new TempDirectory();
-        var pki = new TestPki();
+        pki ??= new TestPki();
         var logs = new CollectingSink();
         var certificateDirectory = directory.Combine("webhook-tls");
         using (var leaf = pki.IssueServer())
@@ -110,7 +113,9 @@ internal sealed class WebhookHost : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"The webhook did not become ready: {last}");
+        var problems = Logs.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Information).TakeLast(15)
+            .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + e.Exception?.Message);
+        throw new TimeoutException($"The webhook did not become ready: {last}; warnings: {string.Join(" | ", problems)}");
     }
 
     public Task<HttpResponseMessage> PostAsync(string path, string body, string contentType = "application/json")
@@ -126,7 +131,8 @@ internal sealed class WebhookHost : IAsyncDisposable
         {
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && Pki.Trusts(new X509Certificate2(certificate)),
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null
+                    && (TrustedRoot is { } root ? TestPki.Chains(new X509Certificate2(certificate), root) : Pki.Trusts(new X509Certificate2(certificate))),
             },
         };
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
@@ -135,7 +141,12 @@ internal sealed class WebhookHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync();
+        if (!App.Lifetime.ApplicationStopped.IsCancellationRequested)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await App.StopAsync(timeout.Token);
+        }
+
         await App.DisposeAsync();
         Pki.Dispose();
         Directory.Dispose();
