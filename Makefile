@@ -21,7 +21,37 @@ build: ## Build everything (warnings are errors).
 
 .PHONY: test
 test: ## Run every test (the e2e suite skips without a cluster).
-	$(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --logger "console;verbosity=normal"
+	$(DOTNET) test $(SOLUTION) -c $(CONFIGURATION)
+
+.PHONY: golden
+golden: ## Rewrite the golden files from the current code (review the diff!).
+	REFRESH_GOLDEN=1 $(DOTNET) test tests/Injector.Core.Tests -c $(CONFIGURATION)
+
+.PHONY: fmt
+fmt: ## Check formatting and code style (dotnet format --verify-no-changes).
+	$(DOTNET) format $(SOLUTION) --verify-no-changes
+
+CLI := $(DOTNET) run --project src/Injector.Cli -c $(CONFIGURATION) --
+DEMO_DIR := $(or $(TMPDIR),/tmp)/tls-injector-demo
+
+.PHONY: demo
+demo: ## Inject examples/web.yaml, check it against generated certificates, and show a rejection.
+	@echo "== tls-injector inject -f examples/web.yaml"
+	@$(CLI) inject -f examples/web.yaml
+	@echo; echo "== tls-injector certs + check: a good certificate passes"
+	@rm -rf $(DEMO_DIR) && $(CLI) certs --dns web --dns web.shop --dns web.shop.svc --dns web.shop.svc.cluster.local --out $(DEMO_DIR)/shop/web-tls
+	@$(CLI) check -f examples/web.yaml --secrets-dir $(DEMO_DIR)
+	@echo; echo "== tls-injector check -f examples/bad-mtls.yaml: rejected, with the fix for each mistake"
+	@$(CLI) check -f examples/bad-mtls.yaml || test $$? -eq 1   # exit 1 = rejected, as intended
+
+.PHONY: bench-core
+bench-core: ## BenchmarkDotNet: decide + mutate + patch for a 2-container pod.
+	$(DOTNET) run --project bench/Injector.Benchmarks -c Release -- --filter '*'
+
+.PHONY: ci
+ci: ## What .ci/run calls: restore, then every test.
+	$(DOTNET) restore $(SOLUTION)
+	$(MAKE) test
 
 # Each component keeps its own targets in make/*.mk.
 -include make/*.mk

@@ -53,6 +53,20 @@ public sealed record InjectorOptions
 
     /// <summary>Serve Prometheus metrics from the sidecar's health port. Default false.</summary>
     public bool ProxyMetrics { get; init; }
+
+    /// <summary>
+    /// What admission says when an injected pod is selected by no ingress NetworkPolicy, so its app port is reachable
+    /// in plaintext on the pod IP: <c>Off</c>, <c>Warn</c> (default) or <c>Reject</c>.
+    /// </summary>
+    public NetworkPolicyCheck NetworkPolicyCheck { get; init; } = NetworkPolicyCheck.Warn;
+}
+
+/// <summary>How strongly admission insists on a NetworkPolicy in front of injected pods.</summary>
+public enum NetworkPolicyCheck
+{
+    Off,
+    Warn,
+    Reject,
 }
 
 /// <summary>Kubernetes quantities for the sidecar's resources.</summary>

@@ -19,6 +19,9 @@ public static class ContractNames
     public const string MinTlsVersion = Prefix + "min-tls-version";
     public const string Plaintext = Prefix + "plaintext";
 
+    /// <summary>Extension: <c>true</c> sets well-known environment variables so the app binds its protected ports to 127.0.0.1.</summary>
+    public const string BindLoopback = Prefix + "bind-loopback";
+
     /// <summary>Written by the injector only.</summary>
     public const string Status = Prefix + "status";
 
@@ -33,7 +36,7 @@ public static class ContractNames
     /// <summary>Annotation keys a user may set (the status key is the injector's own).</summary>
     public static readonly IReadOnlySet<string> UserAnnotations = new HashSet<string>(StringComparer.Ordinal)
     {
-        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext,
+        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext, BindLoopback,
     };
 
     /// <summary>Namespaces that are never injected, whatever their labels say.</summary>

@@ -16,6 +16,12 @@ internal static class PodMutator
     public const string DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container";
     public const string UnprivilegedPortSysctl = "net.ipv4.ip_unprivileged_port_start";
 
+    /// <summary>Generic hint any app can read: the address to bind protected ports to.</summary>
+    public const string AppAddressVariable = "TLS_INJECTOR_APP_ADDR";
+
+    /// <summary>Honoured by every ASP.NET Core app (Kestrel's listen addresses).</summary>
+    public const string AspNetCoreUrlsVariable = "ASPNETCORE_URLS";
+
     private static readonly (string Kind, Func<V1Container, V1Probe?> Get, Action<V1Container, V1Probe> Set)[] ProbeKinds =
     [
         ("livez", c => c.LivenessProbe, (c, p) => c.LivenessProbe = p),
@@ -43,6 +49,11 @@ internal static class PodMutator
             volumes.Add(SecretVolume(caVolume, clientCa, PemCertificateLoader.CaFileName));
             mounts.Add(new V1VolumeMount { Name = caVolume, MountPath = ProxySettings.DefaultClientCaDirectory, ReadOnlyProperty = true });
             clientCaDirectory = ProxySettings.DefaultClientCaDirectory;
+        }
+
+        if (settings.BindLoopback)
+        {
+            AskAppsToBindLoopback(spec, settings);
         }
 
         // Probes first: a probe may name the port whose name the takeover is about to move.
@@ -184,6 +195,32 @@ internal static class PodMutator
         }
 
         return container.Ports?.FirstOrDefault(p => p.Name == value)?.ContainerPort;
+    }
+
+    /// <summary>
+    /// Closes the pod-IP side door for apps that honour these variables: the protected ports on 127.0.0.1, the
+    /// container's other ports as they were. A variable the user already set is never touched.
+    /// </summary>
+    private static void AskAppsToBindLoopback(V1PodSpec spec, TlsSettings settings)
+    {
+        foreach (var container in spec.Containers.Where(c => settings.Ports.Any(p => p.Container == c.Name)))
+        {
+            var protectedPorts = settings.Ports.Where(p => p.Container == container.Name).Select(p => p.AppPort).ToHashSet();
+            var urls = (container.Ports ?? [])
+                .Where(p => (p.Protocol ?? "TCP") == "TCP")
+                .Select(p => protectedPorts.Contains(p.ContainerPort) ? $"http://127.0.0.1:{p.ContainerPort}" : $"http://+:{p.ContainerPort}");
+            var env = container.Env ??= new List<V1EnvVar>();
+            AddIfAbsent(env, AppAddressVariable, "127.0.0.1");
+            AddIfAbsent(env, AspNetCoreUrlsVariable, string.Join(';', urls));
+        }
+
+        static void AddIfAbsent(IList<V1EnvVar> env, string name, string value)
+        {
+            if (!env.Any(e => e.Name == name))
+            {
+                env.Add(new V1EnvVar { Name = name, Value = value });
+            }
+        }
     }
 
     /// <summary>A non-root sidecar can bind a TLS port below 1024 only with this namespaced, "safe" sysctl.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Injector.Core.Injection;
+using Injector.Core.NetworkPolicies;
 using Injector.Core.Workloads;
 using k8s;
 using k8s.Models;
@@ -13,8 +14,12 @@ namespace Injector.Core.Manifests;
 /// </summary>
 public sealed class ManifestInjector(PodInjector injector)
 {
-    /// <summary>Injects <paramref name="yaml"/>; throws <see cref="ManifestException"/> for unreadable YAML.</summary>
-    public ManifestInjection Inject(string yaml, ClusterInfo cluster, string defaultNamespace = "default")
+    /// <summary>
+    /// Injects <paramref name="yaml"/>; throws <see cref="ManifestException"/> for unreadable YAML. With
+    /// <paramref name="networkPolicies"/>, each injected workload is followed by the NetworkPolicy that admits
+    /// ingress only on its TLS ports (<see cref="NetworkPolicyGenerator"/>).
+    /// </summary>
+    public ManifestInjection Inject(string yaml, ClusterInfo cluster, string defaultNamespace = "default", NetworkPolicyRequest? networkPolicies = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var objects = ManifestDocument.Split(yaml).Select(ManifestObject.Parse).ToList();
@@ -25,14 +30,22 @@ public sealed class ManifestInjector(PodInjector injector)
         foreach (var obj in objects)
         {
             var text = obj.Document.Text;
-            if (obj.Typed is not null and not V1Namespace && Template(obj.Typed, defaultNamespace) is { } template)
+            if (obj.Typed is not null and not V1Namespace and not V1Secret and not V1Service && Template(obj.Typed, defaultNamespace) is { } template)
             {
                 var ns = namespaces.GetValueOrDefault(template.Namespace!) ?? NamespaceInfo.Empty(template.Namespace!);
                 var result = injector.InjectTemplate(template, ns, cluster);
-                entries.Add(new ManifestEntry(obj.Document.Number, template.DisplayName, result));
+                var policy = result.Decision is InjectionDecision.Injected or InjectionDecision.AlreadyInjected && networkPolicies is not null
+                    ? NetworkPolicyGenerator.For(Template(obj.Typed, defaultNamespace)!, NetworkPolicyGenerator.WorkloadSelector(obj.Typed), injector.Options.HealthPort, networkPolicies.HealthSources)
+                    : null;
+                entries.Add(new ManifestEntry(obj.Document.Number, template.DisplayName, result, policy));
                 if (result.Decision == InjectionDecision.Injected)
                 {
                     text = KubernetesYaml.Serialize(obj.Typed);
+                }
+
+                if (policy is not null && networkPolicies!.AppendToOutput)
+                {
+                    text = text.TrimEnd('\n') + "\n---\n" + KubernetesYaml.Serialize(policy);
                 }
             }
 
@@ -79,5 +92,8 @@ public sealed record ManifestInjection(string Output, IReadOnlyList<ManifestEntr
     public bool HasErrors => Entries.Any(e => e.Result.Decision == InjectionDecision.Denied);
 }
 
-/// <summary>What injection did to the workload in document <paramref name="Document"/>.</summary>
-public sealed record ManifestEntry(int Document, string Name, InjectionResult Result);
+/// <summary>What injection did to the workload in document <paramref name="Document"/>, and its NetworkPolicy when asked for.</summary>
+public sealed record ManifestEntry(int Document, string Name, InjectionResult Result, k8s.Models.V1NetworkPolicy? NetworkPolicy = null);
+
+/// <summary>Asks for NetworkPolicies: appended after each workload, or only collected; the health port opened to these CIDRs.</summary>
+public sealed record NetworkPolicyRequest(bool AppendToOutput, IReadOnlyList<string> HealthSources);

@@ -21,6 +21,8 @@ public sealed record ManifestObject(ManifestDocument Document, string? ApiVersio
         [WorkloadKinds.Job] = "batch/v1",
         [WorkloadKinds.CronJob] = "batch/v1",
         ["Namespace"] = "v1",
+        ["Secret"] = "v1",
+        ["Service"] = "v1",
     };
 
     /// <summary>
@@ -63,6 +65,8 @@ public sealed record ManifestObject(ManifestDocument Document, string? ApiVersio
                 WorkloadKinds.ReplicaSet => KubernetesYaml.Deserialize<V1ReplicaSet>(document.Text, strict: true),
                 WorkloadKinds.Job => KubernetesYaml.Deserialize<V1Job>(document.Text, strict: true),
                 WorkloadKinds.CronJob => KubernetesYaml.Deserialize<V1CronJob>(document.Text, strict: true),
+                "Secret" => KubernetesYaml.Deserialize<V1Secret>(document.Text, strict: true),
+                "Service" => KubernetesYaml.Deserialize<V1Service>(document.Text, strict: true),
                 _ => KubernetesYaml.Deserialize<V1Namespace>(document.Text, strict: true),
             };
             return new ManifestObject(document, apiVersion, kind, typed);

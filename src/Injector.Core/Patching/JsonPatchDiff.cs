@@ -14,20 +14,19 @@ public static class JsonPatchDiff
     public static JsonArray Create(JsonNode? from, JsonNode? to)
     {
         var ops = new JsonArray();
-        Diff(from, to, string.Empty, ops);
+        Diff(from, to, new PointerBuilder(), ops);
         return ops;
     }
 
     /// <summary>Escapes a key for a JSON Pointer (RFC 6901): <c>~</c> → <c>~0</c>, <c>/</c> → <c>~1</c>.</summary>
     public static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
-    private static void Diff(JsonNode? from, JsonNode? to, string path, JsonArray ops)
+    /// <summary>
+    /// Containers recurse without comparing first, and only leaves are compared: a DeepEquals at every level would
+    /// walk each subtree once per ancestor.
+    /// </summary>
+    private static void Diff(JsonNode? from, JsonNode? to, PointerBuilder path, JsonArray ops)
     {
-        if (JsonNode.DeepEquals(from, to))
-        {
-            return;
-        }
-
         switch (from, to)
         {
             case (JsonObject a, JsonObject b):
@@ -37,31 +36,36 @@ public static class JsonPatchDiff
                 DiffArrays(a, b, path, ops);
                 break;
             default:
-                ops.Add(Op("replace", path, to));
+                if (!JsonNode.DeepEquals(from, to))
+                {
+                    ops.Add(Op("replace", path.ToString(), to));
+                }
+
                 break;
         }
     }
 
-    private static void DiffObjects(JsonObject from, JsonObject to, string path, JsonArray ops)
+    private static void DiffObjects(JsonObject from, JsonObject to, PointerBuilder path, JsonArray ops)
     {
         foreach (var (key, _) in from)
         {
             if (!to.ContainsKey(key))
             {
-                ops.Add(Op("remove", $"{path}/{Escape(key)}"));
+                ops.Add(Op("remove", path.With(Escape(key))));
             }
         }
 
         foreach (var (key, value) in to)
         {
-            var child = $"{path}/{Escape(key)}";
             if (from.TryGetPropertyValue(key, out var old))
             {
-                Diff(old, value, child, ops);
+                path.Push(Escape(key));
+                Diff(old, value, path, ops);
+                path.Pop();
             }
             else
             {
-                ops.Add(Op("add", child, value));
+                ops.Add(Op("add", path.With(Escape(key)), value));
             }
         }
     }
@@ -70,7 +74,7 @@ public static class JsonPatchDiff
     /// Keeps the common head and tail and patches only the middle, so inserting one container at the front of
     /// <c>initContainers</c> is one <c>add</c>, not a <c>replace</c> of every element.
     /// </summary>
-    private static void DiffArrays(JsonArray from, JsonArray to, string path, JsonArray ops)
+    private static void DiffArrays(JsonArray from, JsonArray to, PointerBuilder path, JsonArray ops)
     {
         if (NamesOf(from) is { } oldNames && NamesOf(to) is { } newNames && TryDiffByName(from, to, oldNames, newNames, path, ops))
         {
@@ -95,18 +99,20 @@ public static class JsonPatchDiff
         var paired = Math.Min(oldMiddle, newMiddle);
         for (var i = 0; i < paired; i++)
         {
-            Diff(from[head + i], to[head + i], $"{path}/{head + i}", ops);
+            path.Push(head + i);
+            Diff(from[head + i], to[head + i], path, ops);
+            path.Pop();
         }
 
         for (var i = paired; i < newMiddle; i++)
         {
-            ops.Add(Op("add", $"{path}/{head + i}", to[head + i]));
+            ops.Add(Op("add", path.With(head + i), to[head + i]));
         }
 
         // Each removal shifts the rest left, so the same index is removed repeatedly.
         for (var i = paired; i < oldMiddle; i++)
         {
-            ops.Add(Op("remove", $"{path}/{head + paired}"));
+            ops.Add(Op("remove", path.With(head + paired)));
         }
     }
 
@@ -115,7 +121,7 @@ public static class JsonPatchDiff
     /// so a container inserted before the app is an <c>add</c> and the app's own changes stay small.
     /// Falls back (returns false) when the surviving elements changed order.
     /// </summary>
-    private static bool TryDiffByName(JsonArray from, JsonArray to, List<string> oldNames, List<string> newNames, string path, JsonArray ops)
+    private static bool TryDiffByName(JsonArray from, JsonArray to, List<string> oldNames, List<string> newNames, PointerBuilder path, JsonArray ops)
     {
         var kept = newNames.ToHashSet(StringComparer.Ordinal);
         var common = oldNames.Where(kept.Contains).ToList();
@@ -129,7 +135,7 @@ public static class JsonPatchDiff
         {
             if (!kept.Contains(oldNames[i]))
             {
-                ops.Add(Op("remove", $"{path}/{i}"));
+                ops.Add(Op("remove", path.With(i)));
             }
         }
 
@@ -143,11 +149,13 @@ public static class JsonPatchDiff
         {
             if (oldByName.TryGetValue(newNames[i], out var old))
             {
-                Diff(old, to[i], $"{path}/{i}", ops);
+                path.Push(i);
+                Diff(old, to[i], path, ops);
+                path.Pop();
             }
             else
             {
-                ops.Add(Op("add", $"{path}/{i}", to[i]));
+                ops.Add(Op("add", path.With(i), to[i]));
             }
         }
 

@@ -68,12 +68,19 @@ public static partial class SettingsResolver
             errors.Add(Problem(values, ContractNames.Plaintext, "is not a valid value. Fix: use reject or redirect."));
         }
 
+        var loopbackText = values.Get(ContractNames.BindLoopback);
+        if (loopbackText is not null and not ContractNames.True and not ContractNames.False)
+        {
+            errors.Add(Problem(values, ContractNames.BindLoopback, "is not a valid value. Fix: use \"true\" or \"false\"."));
+        }
+
         var status = InjectionStatus.TryParse(podAnnotations.TryGetValue(ContractNames.Status, out var statusJson) ? statusJson : null);
         var ports = ResolvePorts(values, spec, status, options, errors);
 
+        var caToCheck = mtls == MtlsMode.Disabled ? null : clientCa;
         if (errors.Count > 0 || secret is null)
         {
-            return new SettingsResolution(null, errors, warnings);
+            return new SettingsResolution(null, errors, warnings, secret, caToCheck);
         }
 
         var settings = new TlsSettings
@@ -85,8 +92,9 @@ public static partial class SettingsResolver
             AllowedClients = allowed,
             MinTlsVersion = minVersion ?? WireValues.Tls12,
             Plaintext = plaintext,
+            BindLoopback = loopbackText == ContractNames.True,
         };
-        return new SettingsResolution(settings, errors, warnings);
+        return new SettingsResolution(settings, errors, warnings, secret, caToCheck);
     }
 
     private static void CheckUnknownKeys(IEnumerable<string> keys, List<SettingProblem> into, bool fromNamespace)

@@ -24,6 +24,9 @@ public sealed record TlsSettings
 
     public PlaintextMode Plaintext { get; init; } = PlaintextMode.Reject;
 
+    /// <summary>Whether the app is asked (through environment variables) to bind its protected ports to loopback only.</summary>
+    public bool BindLoopback { get; init; }
+
     /// <summary>A short, stable digest of the settings, written into <c>tls-injector.io/status</c>.</summary>
     public string Hash()
     {
@@ -35,6 +38,7 @@ public sealed record TlsSettings
             .Append(";allowed=").AppendJoin(',', AllowedClients)
             .Append(";min=").Append(MinTlsVersion)
             .Append(";plaintext=").Append(Plaintext.ToWire())
+            .Append(BindLoopback ? ";loopback=true" : string.Empty) // absent when false: hashes of older pods stay valid
             .ToString();
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }

@@ -13,20 +13,20 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
 {
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
-    /// <summary>Checks the server Secret named by <c>tls-injector.io/secret</c>.</summary>
-    public void CheckServerSecret(string secretName, SecretLookupResult lookup)
+    /// <summary>Checks the server Secret named by <c>tls-injector.io/secret</c>; returns the certificate when it loads.</summary>
+    public LoadedCertificate? CheckServerSecret(string secretName, SecretLookupResult lookup)
     {
         var where = $"{objectName}: annotation {ContractNames.Secret}=\"{secretName}\"";
         if (!Found(where, secretName, lookup, "holding tls.crt and tls.key (kubectl create secret tls " + secretName + " --cert=tls.crt --key=tls.key -n " + secretNamespace + ", or a cert-manager Certificate with spec.secretName: " + secretName + ")"))
         {
-            return;
+            return null;
         }
 
         var missing = new[] { PemCertificateLoader.CertificateFileName, PemCertificateLoader.KeyFileName }.Where(k => !lookup.Data.ContainsKey(k)).ToList();
         if (missing.Count > 0)
         {
             into.Error($"{where}: Secret \"{secretNamespace}/{secretName}\" has no {string.Join(" and no ", missing)} key (it has: {Keys(lookup)}). Fix: store the PEM certificate chain under tls.crt and its private key under tls.key (type kubernetes.io/tls).");
-            return;
+            return null;
         }
 
         LoadedCertificate certificate;
@@ -37,7 +37,7 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
         catch (CertificateLoadException ex)
         {
             into.Error($"{where}: {ex.Message}. Fix: re-issue the certificate, or store a PEM certificate and its matching unencrypted key.");
-            return;
+            return null;
         }
 
         var subject = certificate.Subject;
@@ -53,7 +53,31 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
         {
             CheckChain(where, subject, certificate, Encoding.UTF8.GetString(caBytes), secretName);
         }
+
+        return certificate;
     }
+
+    /// <summary>
+    /// Each Service that selects the pod is reached as <c>svc</c>, <c>svc.ns</c>, <c>svc.ns.svc</c> and
+    /// <c>svc.ns.svc.cluster.local</c>; a client that uses a name the certificate does not carry fails hostname checks.
+    /// </summary>
+    public void CheckServiceNames(string secretName, LoadedCertificate certificate, IEnumerable<string> serviceNames)
+    {
+        var where = $"{objectName}: annotation {ContractNames.Secret}=\"{secretName}\"";
+        foreach (var service in serviceNames)
+        {
+            string[] names = [service, $"{service}.{secretNamespace}", $"{service}.{secretNamespace}.svc", $"{service}.{secretNamespace}.svc.cluster.local"];
+            var missing = names.Where(n => !certificate.Leaf.MatchesHostname(n, allowWildcards: true, allowCommonName: false)).ToList();
+            if (missing.Count > 0)
+            {
+                var sans = CertificateNames(certificate);
+                Soft($"{where}: certificate \"{certificate.Subject}\" (DNS names: {(sans.Length == 0 ? "none" : string.Join(", ", sans))}) does not cover {string.Join(", ", missing)}, names of Service \"{secretNamespace}/{service}\" that selects this pod; clients using them will fail hostname verification. Fix: add them to the certificate's DNS names (cert-manager: spec.dnsNames).");
+            }
+        }
+    }
+
+    private static string[] CertificateNames(LoadedCertificate certificate)
+        => certificate.Leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).ToArray();
 
     /// <summary>Checks the client CA Secret named by <c>tls-injector.io/client-ca-secret</c>.</summary>
     public void CheckClientCaSecret(string secretName, SecretLookupResult lookup)

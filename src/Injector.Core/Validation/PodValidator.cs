@@ -1,6 +1,7 @@
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Injection;
+using Injector.Core.NetworkPolicies;
 using Injector.Core.Settings;
 using Injector.Core.Workloads;
 using k8s.Models;
@@ -13,8 +14,15 @@ namespace Injector.Core.Validation;
 /// </summary>
 public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvider)
 {
-    /// <summary>Every error and warning for <paramref name="template"/>, all at once.</summary>
-    public async Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
+    /// <summary>Every error and warning for <paramref name="template"/>, all at once (without the Service name check).</summary>
+    public Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
+        => ValidateAsync(template, ns, secrets, services: null, cancellationToken);
+
+    /// <summary>
+    /// Every error and warning for <paramref name="template"/>, all at once; with <paramref name="services"/>, also
+    /// whether the certificate covers the DNS names of the Services that select the pod.
+    /// </summary>
+    public async Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, IServiceLookup? services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(ns);
@@ -45,25 +53,55 @@ public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvi
             collector.Warning($"{name}: {warning.Message}");
         }
 
-        if (resolution.Settings is { } settings)
+        var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
+        var secret = resolution.SecretName;
+        var certificate = secret is null ? null : checks.CheckServerSecret(secret, await secrets.GetAsync(ns.Name, secret, cancellationToken));
+        if (services is not null && await services.ListAsync(ns.Name, cancellationToken) is { } inNamespace)
         {
-            var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
-            checks.CheckServerSecret(settings.SecretName, await secrets.GetAsync(ns.Name, settings.SecretName, cancellationToken));
-            if (settings.ClientCaSecretName is { } clientCa)
+            var selecting = inNamespace.Where(s => LabelSelectors.MatchesServiceSelector(s.Spec?.Selector, template.Metadata.Labels)).ToList();
+            if (secret is not null && certificate is not null)
             {
-                checks.CheckClientCaSecret(clientCa, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
+                checks.CheckServiceNames(secret, certificate, selecting.Select(s => s.Metadata.Name));
             }
 
-            CheckSubPathMounts(name, template.Spec, settings, collector);
+            if (resolution.Settings is { } settings)
+            {
+                CheckNumericTargetPorts(name, settings, selecting, collector);
+            }
         }
+
+        if (resolution.ClientCaSecretName is { } clientCa)
+        {
+            checks.CheckClientCaSecret(clientCa, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
+        }
+
+        CheckSubPathMounts(name, template.Spec, [resolution.SecretName, resolution.ClientCaSecretName], collector);
 
         return collector.ToResult();
     }
 
-    /// <summary>A Secret mounted with subPath is copied once and never updated, so a renewed certificate never arrives.</summary>
-    private static void CheckSubPathMounts(string name, V1PodSpec spec, TlsSettings settings, ValidationCollector collector)
+    /// <summary>A Service that targets a protected app port by number bypasses the sidecar: plaintext to the app.</summary>
+    private static void CheckNumericTargetPorts(string name, TlsSettings settings, IEnumerable<k8s.Models.V1Service> services, ValidationCollector collector)
     {
-        var secretNames = new[] { settings.SecretName, settings.ClientCaSecretName }.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            foreach (var port in service.Spec.Ports ?? [])
+            {
+                string? target = port.TargetPort;
+                if (int.TryParse(target ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), out var number)
+                    && settings.Ports.FirstOrDefault(m => m.AppPort == number) is { } mapping)
+                {
+                    var fix = mapping.PortName is { } portName ? $"targetPort: {portName} (the name now belongs to the TLS port)" : $"targetPort: {mapping.TlsPort}";
+                    collector.Warning($"{name}: Service \"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}\" port {port.Port} targets app port {number} by number, so its traffic reaches the app in plaintext, around tls-proxy (annotation {ContractNames.Ports}). Fix: {fix}.");
+                }
+            }
+        }
+    }
+
+    /// <summary>A Secret mounted with subPath is copied once and never updated, so a renewed certificate never arrives.</summary>
+    private static void CheckSubPathMounts(string name, V1PodSpec spec, string?[] secretsInUse, ValidationCollector collector)
+    {
+        var secretNames = secretsInUse.OfType<string>().ToHashSet(StringComparer.Ordinal);
         var volumes = (spec.Volumes ?? [])
             .Where(v => v.Secret?.SecretName is { } s && secretNames.Contains(s))
             .ToDictionary(v => v.Name, v => v.Secret.SecretName, StringComparer.Ordinal);

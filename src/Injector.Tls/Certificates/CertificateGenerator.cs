@@ -94,8 +94,10 @@ public static class CertificateGenerator
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // a positive serial number, as RFC 5280 asks
+        // A leaf cannot outlive its issuer or predate it (CertificateRequest.Create throws); clamp to the issuer's window.
         var notAfter = spec.NotAfter < issuer.NotAfter ? spec.NotAfter : new DateTimeOffset(issuer.NotAfter.ToUniversalTime());
-        using var signed = request.Create(issuer, spec.NotBefore, notAfter, serial);
+        var notBefore = spec.NotBefore > issuer.NotBefore ? spec.NotBefore : new DateTimeOffset(issuer.NotBefore.ToUniversalTime());
+        using var signed = request.Create(issuer, notBefore, notAfter, serial);
         return ecKey is not null ? signed.CopyWithPrivateKey(ecKey) : signed.CopyWithPrivateKey(rsaKey!);
     }
 

@@ -10,8 +10,12 @@ namespace Injector.Tls.Certificates;
 /// </summary>
 public sealed class CertificateStore(string certificateDirectory, string? clientCaDirectory = null)
 {
+    /// <summary>The symlink the kubelet switches atomically when a Secret volume changes.</summary>
+    public const string DataLinkName = "..data";
+
     private volatile LoadedCertificate? _current;
     private volatile X509Certificate2Collection? _clientCa;
+    private volatile string? _lastError;
     private byte[]? _lastHash;
     private long _reloadSuccesses;
     private long _reloadFailures;
@@ -29,8 +33,11 @@ public sealed class CertificateStore(string certificateDirectory, string? client
     /// <summary>Trusted client CAs; null when not configured or not yet loaded.</summary>
     public X509Certificate2Collection? ClientCa => _clientCa;
 
-    /// <summary>The reason the last attempt failed; null after a success.</summary>
-    public string? LastError { get; private set; }
+    /// <summary>The earliest expiry among the trusted client CAs; null when none are loaded.</summary>
+    public DateTimeOffset? ClientCaNotAfter => _clientCa is { Count: > 0 } ca ? ca.Min(c => c.NotAfter.ToUniversalTime()) : null;
+
+    /// <summary>The reason the last attempt failed; null after a success or when the files are back to the loaded ones.</summary>
+    public string? LastError { get => _lastError; private set => _lastError = value; }
 
     public long ReloadSuccesses => Interlocked.Read(ref _reloadSuccesses);
 
@@ -53,9 +60,8 @@ public sealed class CertificateStore(string certificateDirectory, string? client
             byte[] certBytes, keyBytes, caBytes;
             try
             {
-                certBytes = File.ReadAllBytes(Path.Combine(CertificateDirectory, PemCertificateLoader.CertificateFileName));
-                keyBytes = File.ReadAllBytes(Path.Combine(CertificateDirectory, PemCertificateLoader.KeyFileName));
-                caBytes = ClientCaDirectory is null ? [] : File.ReadAllBytes(Path.Combine(ClientCaDirectory, PemCertificateLoader.CaFileName));
+                (certBytes, keyBytes) = ReadPair(CertificateDirectory);
+                caBytes = ClientCaDirectory is null ? [] : File.ReadAllBytes(Path.Combine(ResolveDataDirectory(ClientCaDirectory), PemCertificateLoader.CaFileName));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -66,6 +72,8 @@ public sealed class CertificateStore(string certificateDirectory, string? client
             var hash = Hash(certBytes, keyBytes, caBytes);
             if (_lastHash is not null && hash.AsSpan().SequenceEqual(_lastHash))
             {
+                // The files are (again) the ones in use: a bad renewal that was reverted is no longer an error.
+                LastError = null;
                 return ReloadOutcome.Unchanged;
             }
 
@@ -91,6 +99,44 @@ public sealed class CertificateStore(string certificateDirectory, string? client
             Interlocked.Increment(ref _reloadSuccesses);
             Reloaded?.Invoke(loaded);
             return ReloadOutcome.Reloaded;
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>tls.crt</c> and <c>tls.key</c> from one snapshot of the directory. A Secret volume is
+    /// <c>tls.crt -> ..data/tls.crt</c> with <c>..data -> ..TIMESTAMP/</c> (the kubelet's AtomicWriter); reading
+    /// both visible paths could pair the old certificate with the new key mid-swap, so both are read through one
+    /// resolution of <c>..data</c>. The old timestamped directory is deleted right after a swap, so one retry
+    /// re-resolves the link.
+    /// </summary>
+    private static (byte[] Cert, byte[] Key) ReadPair(string directory)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var snapshot = ResolveDataDirectory(directory);
+            try
+            {
+                return (File.ReadAllBytes(Path.Combine(snapshot, PemCertificateLoader.CertificateFileName)),
+                        File.ReadAllBytes(Path.Combine(snapshot, PemCertificateLoader.KeyFileName)));
+            }
+            catch (IOException) when (attempt == 0 && !string.Equals(snapshot, directory, StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    /// <summary>The target of <c>DIRECTORY/..data</c> when it is a symlink (a Kubernetes volume), else the directory itself.</summary>
+    internal static string ResolveDataDirectory(string directory)
+    {
+        var data = Path.Combine(directory, DataLinkName);
+        try
+        {
+            var target = Directory.ResolveLinkTarget(data, returnFinalTarget: true);
+            return target is { Exists: true } ? target.FullName : directory;
+        }
+        catch (IOException)
+        {
+            return directory;
         }
     }
 

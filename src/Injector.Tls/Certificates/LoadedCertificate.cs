@@ -20,6 +20,11 @@ public sealed class LoadedCertificate(X509Certificate2 leaf, X509Certificate2Col
 
     public DateTimeOffset NotAfter => Leaf.NotAfter.ToUniversalTime();
 
+    public DateTimeOffset NotBefore => Leaf.NotBefore.ToUniversalTime();
+
+    /// <summary>True when <paramref name="now"/> lies within the leaf's validity period.</summary>
+    public bool IsValidAt(DateTimeOffset now) => now >= NotBefore && now <= NotAfter;
+
     public string Subject => Leaf.Subject;
 
     public string Thumbprint => Leaf.Thumbprint;

@@ -77,31 +77,35 @@ public static class PemCertificateLoader
     private static X509Certificate2 AttachKey(X509Certificate2 certificate, string keyPem, string source)
     {
         var keyAlgorithm = certificate.GetKeyAlgorithm();
+        using var ecPublic = certificate.GetECDsaPublicKey();
+        using var rsaPublic = ecPublic is null ? certificate.GetRSAPublicKey() : null;
+        using var ec = ecPublic is null ? null : ECDsa.Create();
+        using var rsa = rsaPublic is null ? null : RSA.Create();
         try
         {
-            if (certificate.GetECDsaPublicKey() is { } ecPublic)
+            ec?.ImportFromPem(keyPem);
+            rsa?.ImportFromPem(keyPem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            throw new CertificateLoadException($"{source} {KeyFileName} holds no usable {(ec is not null ? "EC" : "RSA")} private key ({ex.Message}). Hint: an unencrypted PKCS#1, PKCS#8 or EC PEM key is expected.", ex);
+        }
+
+        try
+        {
+            if (ec is not null)
             {
-                ecPublic.Dispose();
-                using var ec = ECDsa.Create();
-                ec.ImportFromPem(keyPem);
                 return certificate.CopyWithPrivateKey(ec);
             }
 
-            if (certificate.GetRSAPublicKey() is { } rsaPublic)
+            if (rsa is not null)
             {
-                rsaPublic.Dispose();
-                using var rsa = RSA.Create();
-                rsa.ImportFromPem(keyPem);
                 return certificate.CopyWithPrivateKey(rsa);
             }
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
-            throw new CertificateLoadException($"{source} {KeyFileName} holds no usable private key ({ex.Message}). Hint: an unencrypted PKCS#1, PKCS#8 or EC PEM key is expected.", ex);
-        }
-        catch (CryptographicException ex)
-        {
-            // CopyWithPrivateKey throws this when the key is of the right type but another pair.
+            // CopyWithPrivateKey refuses a key of the right type that belongs to another certificate.
             throw new CertificateLoadException($"{source} {KeyFileName} does not match the certificate in {CertificateFileName} ({certificate.Subject}): {ex.Message}", ex);
         }
 

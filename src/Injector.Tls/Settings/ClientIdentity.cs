@@ -1,3 +1,5 @@
+using Injector.Tls.Certificates;
+
 namespace Injector.Tls.Settings;
 
 /// <summary>One entry of <c>allowed-clients</c>: <c>cn:NAME</c>, <c>dns:NAME</c> or <c>uri:URI</c>.</summary>
@@ -30,6 +32,21 @@ public sealed record ClientIdentity(ClientIdentityKind Kind, string Value)
         }
 
         return new ClientIdentity(kind, value);
+    }
+
+    /// <summary>
+    /// True when the (already verified) certificate's names contain this identity. CN and URI compare exactly;
+    /// DNS names compare case-insensitively, as DNS does.
+    /// </summary>
+    public bool Matches(CertificateNames names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return Kind switch
+        {
+            ClientIdentityKind.CommonName => string.Equals(names.CommonName, Value, StringComparison.Ordinal),
+            ClientIdentityKind.Dns => names.DnsNames.Any(d => string.Equals(d, Value, StringComparison.OrdinalIgnoreCase)),
+            _ => names.Uris.Any(u => string.Equals(u, Value, StringComparison.Ordinal)),
+        };
     }
 
     public override string ToString() => Kind switch

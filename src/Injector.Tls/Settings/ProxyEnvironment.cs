@@ -39,6 +39,12 @@ public static class ProxyEnvironment
     /// <summary><c>true</c> to serve Prometheus text at <c>/metrics</c> on the health port.</summary>
     public const string Metrics = "TLS_PROXY_METRICS";
 
+    /// <summary>
+    /// Seconds the proxy lets in-flight connections finish after SIGTERM before it closes them and exits.
+    /// Default 25, under Kubernetes' default 30 s <c>terminationGracePeriodSeconds</c>.
+    /// </summary>
+    public const string DrainSeconds = "TLS_PROXY_DRAIN_SECONDS";
+
     /// <summary>Serilog-style minimum level: <c>Debug</c>, <c>Information</c>, <c>Warning</c>, <c>Error</c>.</summary>
     public const string LogLevel = "TLS_PROXY_LOG_LEVEL";
 }

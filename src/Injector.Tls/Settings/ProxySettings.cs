@@ -47,6 +47,15 @@ public sealed record ProxySettings
 
     public string LogLevel { get; init; } = "Information";
 
+    /// <summary>Default of <see cref="DrainSeconds"/>.</summary>
+    public const int DefaultDrainSeconds = 25;
+
+    /// <summary>Seconds in-flight connections get after SIGTERM. Default 25; 0 closes them at once.</summary>
+    public int DrainSeconds { get; init; } = DefaultDrainSeconds;
+
+    /// <summary>The log levels the proxy understands (Serilog's names), matched case-insensitively.</summary>
+    public static readonly IReadOnlyList<string> LogLevels = ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"];
+
     /// <summary>The environment variables, in a stable order, that make the proxy run with these settings.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ToEnvironment()
     {
@@ -69,6 +78,11 @@ public sealed record ProxySettings
         env.Add(new(ProxyEnvironment.MinTlsVersion, MinTlsVersion));
         env.Add(new(ProxyEnvironment.Plaintext, Plaintext.ToWire()));
         env.Add(new(ProxyEnvironment.HealthPort, HealthPort.ToString(CultureInfo.InvariantCulture)));
+        if (DrainSeconds != DefaultDrainSeconds)
+        {
+            env.Add(new(ProxyEnvironment.DrainSeconds, DrainSeconds.ToString(CultureInfo.InvariantCulture)));
+        }
+
         if (AppProbes.Count > 0)
         {
             var sorted = new SortedDictionary<string, AppProbe>(AppProbes.ToDictionary(), StringComparer.Ordinal);
@@ -90,13 +104,14 @@ public sealed record ProxySettings
         var routes = ParseRoutes(getEnvironmentVariable(ProxyEnvironment.Routes), problems);
 
         var mtlsText = getEnvironmentVariable(ProxyEnvironment.Mtls) ?? WireValues.Disabled;
-        if (!WireValues.TryParseMtls(mtlsText, out var mtls))
+        var mtlsValid = WireValues.TryParseMtls(mtlsText, out var mtls);
+        if (!mtlsValid)
         {
             problems.Add($"{ProxyEnvironment.Mtls}='{mtlsText}' is not one of disabled, optional, required.");
         }
 
         var clientCaDirectory = getEnvironmentVariable(ProxyEnvironment.ClientCaDirectory);
-        if (mtls != MtlsMode.Disabled && string.IsNullOrEmpty(clientCaDirectory))
+        if (mtlsValid && mtls != MtlsMode.Disabled && string.IsNullOrEmpty(clientCaDirectory))
         {
             problems.Add($"{ProxyEnvironment.Mtls}={mtlsText} needs {ProxyEnvironment.ClientCaDirectory}, the directory holding ca.crt.");
         }
@@ -128,6 +143,28 @@ public sealed record ProxySettings
 
         var healthPort = ParsePort(getEnvironmentVariable(ProxyEnvironment.HealthPort), DefaultHealthPort, ProxyEnvironment.HealthPort, problems);
         var reload = ParseInt(getEnvironmentVariable(ProxyEnvironment.ReloadIntervalSeconds), 5, 1, 3600, ProxyEnvironment.ReloadIntervalSeconds, problems);
+        var drain = ParseInt(getEnvironmentVariable(ProxyEnvironment.DrainSeconds), DefaultDrainSeconds, 0, 3600, ProxyEnvironment.DrainSeconds, problems);
+        CheckPorts(routes, healthPort, problems);
+
+        var metricsText = getEnvironmentVariable(ProxyEnvironment.Metrics);
+        var metrics = string.Equals(metricsText, "true", StringComparison.OrdinalIgnoreCase);
+        if (!string.IsNullOrEmpty(metricsText) && !metrics && !string.Equals(metricsText, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{ProxyEnvironment.Metrics}='{metricsText}' is not true or false.");
+        }
+
+        var logLevelText = getEnvironmentVariable(ProxyEnvironment.LogLevel);
+        var logLevel = "Information";
+        if (!string.IsNullOrEmpty(logLevelText))
+        {
+            var known = LogLevels.FirstOrDefault(l => string.Equals(l, logLevelText, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                problems.Add($"{ProxyEnvironment.LogLevel}='{logLevelText}' is not one of {string.Join(", ", LogLevels)}.");
+            }
+
+            logLevel = known ?? logLevel;
+        }
 
         var probes = new Dictionary<string, AppProbe>(StringComparer.Ordinal);
         var probesText = getEnvironmentVariable(ProxyEnvironment.AppProbes);
@@ -141,6 +178,8 @@ public sealed record ProxySettings
             {
                 problems.Add($"{ProxyEnvironment.AppProbes} is not valid JSON: {ex.Message}");
             }
+
+            CheckProbes(probes, problems);
         }
 
         errors = problems;
@@ -161,8 +200,9 @@ public sealed record ProxySettings
             HealthPort = healthPort,
             AppProbes = probes,
             ReloadIntervalSeconds = reload,
-            Metrics = string.Equals(getEnvironmentVariable(ProxyEnvironment.Metrics), "true", StringComparison.OrdinalIgnoreCase),
-            LogLevel = getEnvironmentVariable(ProxyEnvironment.LogLevel) ?? "Information",
+            Metrics = metrics,
+            LogLevel = logLevel,
+            DrainSeconds = drain,
         };
     }
 
@@ -191,6 +231,73 @@ public sealed record ProxySettings
         }
 
         return routes;
+    }
+
+    /// <summary>Two listeners on one port, or a route that forwards to a port the proxy itself listens on, cannot work.</summary>
+    private static void CheckPorts(List<ProxyRoute> routes, int healthPort, List<string> problems)
+    {
+        var listening = new HashSet<int> { healthPort };
+        foreach (var route in routes)
+        {
+            if (route.TlsPort == healthPort)
+            {
+                problems.Add($"{ProxyEnvironment.Routes} TLS port {route.TlsPort} is also {ProxyEnvironment.HealthPort}; pick another TLS or health port.");
+            }
+            else if (!listening.Add(route.TlsPort))
+            {
+                problems.Add($"{ProxyEnvironment.Routes} lists TLS port {route.TlsPort} twice; each TLS port forwards to one app port.");
+            }
+        }
+
+        foreach (var route in routes.Where(r => listening.Contains(r.AppPort)))
+        {
+            problems.Add($"{ProxyEnvironment.Routes} entry '{route}' forwards to port {route.AppPort}, which the proxy listens on itself; the app port must be the app's plain port.");
+        }
+    }
+
+    private static void CheckProbes(Dictionary<string, AppProbe> probes, List<string> problems)
+    {
+        foreach (var (path, probe) in probes)
+        {
+            // JSON null deserializes to a null value despite the non-nullable type.
+            if (probe is null)
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} '{path}' is null; give it at least a port.");
+                continue;
+            }
+
+            if (!path.StartsWith('/'))
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} key '{path}' is not a path starting with '/'.");
+            }
+
+            if (probe.Port is < 1 or > 65535)
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} '{path}' has port {probe.Port}, not 1-65535.");
+            }
+
+            if (probe.Scheme is not (null or "HTTP" or "HTTPS"))
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} '{path}' has scheme '{probe.Scheme}', not HTTP or HTTPS.");
+            }
+
+            if (probe.Path is { } probePath && !probePath.StartsWith('/'))
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} '{path}' has path '{probePath}', which does not start with '/'.");
+            }
+
+            if (probe.TimeoutSeconds < 0)
+            {
+                problems.Add($"{ProxyEnvironment.AppProbes} '{path}' has timeoutSeconds {probe.TimeoutSeconds}; kubelet's minimum is 1.");
+            }
+        }
+
+        // The source-generated reader leaves an absent timeoutSeconds at 0 rather than the initializer's 1; the API
+        // server defaults an unset timeoutSeconds to 1, and so does this.
+        foreach (var (path, probe) in probes.Where(p => p.Value is { TimeoutSeconds: 0 }).ToList())
+        {
+            probes[path] = probe with { TimeoutSeconds = 1 };
+        }
     }
 
     private static int ParsePort(string? text, int fallback, string name, List<string> problems)

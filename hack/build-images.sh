@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Builds tls-injector/webhook:dev and tls-injector/tls-proxy:dev.
+#   docker mode:  the multi-stage Dockerfiles (src/Injector.Webhook/Dockerfile, src/Injector.Proxy/Dockerfile),
+#                 which pull the .NET SDK and runtime base images.
+#   scratch mode: no base image at all. Publishes on this machine, stages a root filesystem holding the
+#                 binaries plus exactly the shared libraries they load (ldd, and the OpenSSL libraries .NET
+#                 loads at run time), and builds hack/images/*.scratch.Dockerfile FROM scratch.
+#   auto mode:    docker mode when the SDK base image is present or can be pulled, else scratch mode.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: hack/build-images.sh [--mode auto|docker|scratch] [--only webhook|proxy] [--source DIR]
+
+  --mode MODE    auto (default), docker or scratch (see the top of this script)
+  --only NAME    build only the webhook or only the proxy image
+  --source DIR   repository checkout to build from (default: this one), e.g. an export of another branch
+  -h, --help     show this help
+
+Environment: WEBHOOK_IMAGE (default tls-injector/webhook:dev), PROXY_IMAGE (default tls-injector/tls-proxy:dev),
+SDK_IMAGE (default mcr.microsoft.com/dotnet/sdk:10.0, probed in auto mode), STAGE (default artifacts/image-stage).
+USAGE
+}
+
+die() { echo "build-images.sh: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not installed${2:+ ($2)}."; }
+log() { echo "build-images.sh: $*" >&2; }
+
+mode=auto
+only=""
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source_dir="$repo"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --mode) mode="${2:?--mode needs a value}"; shift 2 ;;
+    --only) only="${2:?--only needs a value}"; shift 2 ;;
+    --source) source_dir="$(cd "${2:?--source needs a directory}" && pwd)"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+[[ "$mode" =~ ^(auto|docker|scratch)$ ]] || die "--mode must be auto, docker or scratch, got '$mode'."
+[[ -z "$only" || "$only" =~ ^(webhook|proxy)$ ]] || die "--only must be webhook or proxy, got '$only'."
+
+webhook_image="${WEBHOOK_IMAGE:-tls-injector/webhook:dev}"
+proxy_image="${PROXY_IMAGE:-tls-injector/tls-proxy:dev}"
+sdk_image="${SDK_IMAGE:-mcr.microsoft.com/dotnet/sdk:10.0}"
+stage="${STAGE:-$repo/artifacts/image-stage}"
+
+need docker "apt-get install docker.io"
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer (docker info failed); start dockerd."
+
+if [[ "$mode" == auto ]]; then
+  if docker image inspect "$sdk_image" >/dev/null 2>&1 || timeout 60 docker pull -q "$sdk_image" >/dev/null 2>&1; then
+    mode=docker
+  else
+    mode=scratch
+    log "cannot get $sdk_image (no registry?): building FROM scratch images from local publishes"
+  fi
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Copies every shared library that the ELF files given (and the libraries they pull in) need into $1.
+stage_libraries() {
+  local rootfs="$1"; shift
+  local list="$work/libs.txt"
+  : > "$list"
+  local file
+  for file in "$@"; do
+    ldd "$file" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(0x/{print $1}' >> "$list" || true
+  done
+  # .NET opens OpenSSL with dlopen, so ldd never lists it; the proxy and the webhook both need it for TLS.
+  local ssl
+  for ssl in libssl.so.3 libcrypto.so.3; do
+    local path
+    # No early exit in awk: with pipefail, ldconfig dying of SIGPIPE would fail the script.
+    path="$(ldconfig -p | awk -v lib="$ssl" '$1 == lib && /x86-64/ {print $NF}')"
+    path="${path%%$'\n'*}"
+    [[ -n "$path" ]] || die "$ssl not found (apt-get install libssl3)."
+    echo "$path" >> "$list"
+    ldd "$path" | awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(0x/{print $1}' >> "$list"
+  done
+  local lib
+  sort -u "$list" | while read -r lib; do
+    cp -L --parents "$lib" "$rootfs/"
+  done
+}
+
+# The few files a non-root process expects: its passwd/group entries, a writable /tmp, the CA bundle.
+stage_base() {
+  local rootfs="$1"
+  mkdir -p "$rootfs/etc/ssl/certs" "$rootfs/tmp"
+  chmod 1777 "$rootfs/tmp"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$rootfs/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' > "$rootfs/etc/group"
+  [[ -f /etc/ssl/certs/ca-certificates.crt ]] && cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
+  return 0
+}
+
+build_webhook() {
+  if [[ "$mode" == docker ]]; then
+    docker build -f "$source_dir/src/Injector.Webhook/Dockerfile" -t "$webhook_image" "$source_dir"
+    return
+  fi
+  need dotnet "install the .NET 10 SDK"
+  local context="$stage/webhook"
+  rm -rf "$context" && mkdir -p "$context/rootfs/app"
+  log "publishing the webhook (self-contained, linux-x64)"
+  dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained \
+    -o "$context/rootfs/app" >&2
+  stage_base "$context/rootfs"
+  stage_libraries "$context/rootfs" "$context/rootfs/app/Injector.Webhook" "$context"/rootfs/app/*.so
+  cp "$repo/hack/images/webhook.scratch.Dockerfile" "$context/Dockerfile"
+  docker build -t "$webhook_image" "$context"
+}
+
+build_proxy() {
+  if [[ "$mode" == docker ]]; then
+    [[ -f "$source_dir/src/Injector.Proxy/Dockerfile" ]] || die "src/Injector.Proxy/Dockerfile does not exist yet; use --mode scratch."
+    docker build -f "$source_dir/src/Injector.Proxy/Dockerfile" -t "$proxy_image" "$source_dir"
+    return
+  fi
+  need dotnet "install the .NET 10 SDK"
+  local context="$stage/proxy"
+  rm -rf "$context" && mkdir -p "$context/rootfs" "$work/proxy"
+  log "publishing the proxy with NativeAOT (linux-x64)"
+  if dotnet publish "$source_dir/src/Injector.Proxy/Injector.Proxy.csproj" -c Release -r linux-x64 \
+      -p:PublishAot=true -o "$work/proxy" >&2; then
+    log "NativeAOT publish succeeded"
+  else
+    log "NativeAOT publish failed (is clang installed? apt-get install clang); falling back to a self-contained single file"
+    rm -rf "$work/proxy" && mkdir -p "$work/proxy"
+    dotnet publish "$source_dir/src/Injector.Proxy/Injector.Proxy.csproj" -c Release -r linux-x64 --self-contained \
+      -p:PublishAot=false -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o "$work/proxy" >&2
+  fi
+  [[ -x "$work/proxy/tls-proxy" ]] || die "the publish produced no tls-proxy binary in $work/proxy."
+  install -m 0755 "$work/proxy/tls-proxy" "$context/rootfs/tls-proxy"
+  stage_base "$context/rootfs"
+  stage_libraries "$context/rootfs" "$context/rootfs/tls-proxy"
+  cp "$repo/hack/images/proxy.scratch.Dockerfile" "$context/Dockerfile"
+  docker build -t "$proxy_image" "$context"
+}
+
+[[ "$only" == proxy ]] || build_webhook
+[[ "$only" == webhook ]] || build_proxy
+docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E "^(${webhook_image}|${proxy_image})  " >&2 || true
+log "built (${mode} mode)"

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Injector.Core.Configuration;
+
+namespace Injector.Cli;
+
+/// <summary>Reading the CLI's inputs: manifests from a file or stdin, injector settings from <c>--config</c>.</summary>
+internal static class CliInput
+{
+    private static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    /// <summary>The text of <paramref name="path"/>, or of <paramref name="stdin"/> when the path is <c>-</c>.</summary>
+    public static string ReadManifests(string path, TextReader stdin)
+        => path == "-" ? stdin.ReadToEnd() : File.ReadAllText(path);
+
+    /// <summary>
+    /// Injector settings from a JSON file shaped like the webhook's appsettings.json (an <c>Injector</c> section)
+    /// or holding the section's content alone; defaults when no file is given.
+    /// </summary>
+    public static InjectorOptions ReadOptions(string? path)
+    {
+        if (path is null)
+        {
+            return new InjectorOptions();
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var section = document.RootElement.TryGetProperty(InjectorOptions.SectionName, out var nested) ? nested : document.RootElement;
+        return section.Deserialize<InjectorOptions>(ConfigJson) ?? new InjectorOptions();
+    }
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Injector.Cli.Lookups;
+using Injector.Core.Injection;
+using Injector.Core.Manifests;
+using Injector.Core.Validation;
+using k8s.Models;
+
+namespace Injector.Cli.Commands;
+
+/// <summary>
+/// <c>tls-injector check -f FILE</c>: the validating webhook's rules, offline. Secrets come from the same file,
+/// then <c>--secrets-dir</c>, then the cluster with <c>--cluster</c>. Exit 1 when any workload would be rejected.
+/// </summary>
+internal static class CheckCommand
+{
+    public static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var file = CliOptions.File();
+        var config = CliOptions.Config();
+        var ns = CliOptions.Namespace();
+        var secretsDir = new Option<string?>("--secrets-dir")
+        {
+            Description = "Directory of Secrets as files: DIR/NAMESPACE/NAME/tls.crt or DIR/NAME/tls.crt.",
+        };
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Also read Secrets and Namespaces from the cluster of the current kubeconfig.",
+        };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig for --cluster (default: KUBECONFIG, ~/.kube/config)." };
+        var command = new Command("check", "Check TLS settings and certificate Secrets as the validating webhook would.") { file, config, ns, secretsDir, cluster, kubeconfig };
+        command.SetAction((parse, cancel) => HandlerAsync(
+            stdin,
+            stdout,
+            stderr,
+            new CheckArguments(parse.GetRequiredValue(file), parse.GetValue(config), parse.GetRequiredValue(ns), parse.GetValue(secretsDir), parse.GetValue(cluster) ? ClusterLookup.Connect(parse.GetValue(kubeconfig)) : null),
+            cancel));
+        return command;
+    }
+
+    internal static async Task<int> HandlerAsync(TextReader stdin, TextWriter stdout, TextWriter stderr, CheckArguments args, CancellationToken cancellationToken)
+    {
+        if (InjectCommand.ReadInputs(stdin, stderr, args.File, args.ConfigPath, kubeVersion: null) is not { } inputs)
+        {
+            return ExitCodes.BadInput;
+        }
+
+        List<ManifestObject> objects;
+        try
+        {
+            objects = [.. ManifestDocument.Split(inputs.Manifests).Select(ManifestObject.Parse)];
+        }
+        catch (ManifestException ex)
+        {
+            stderr.WriteLine($"error: {args.File}: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        ISecretLookup? outside = args.Cluster;
+        if (args.SecretsDirectory is not null)
+        {
+            outside = new DirectorySecretLookup(args.SecretsDirectory, outside);
+        }
+
+        var secrets = new ManifestSecretLookup(objects.Select(o => o.Typed).OfType<V1Secret>(), args.DefaultNamespace, outside);
+        var services = new ManifestServiceLookup(objects.Select(o => o.Typed).OfType<V1Service>(), args.DefaultNamespace, args.Cluster);
+        var namespaces = ManifestInjector.NamespacesIn(objects);
+        var validator = new PodValidator(inputs.Injector.Options, TimeProvider.System);
+
+        int checkedCount = 0, errors = 0, warnings = 0;
+        foreach (var obj in objects)
+        {
+            if (obj.Typed is null or V1Namespace or V1Secret or V1Service || ManifestInjector.Template(obj.Typed, args.DefaultNamespace) is not { } template)
+            {
+                continue;
+            }
+
+            var nsName = template.Namespace ?? args.DefaultNamespace;
+            var ns = namespaces.GetValueOrDefault(nsName)
+                ?? (args.Cluster is null ? NamespaceInfo.Empty(nsName) : await args.Cluster.GetNamespaceAsync(nsName, cancellationToken));
+            var result = await validator.ValidateAsync(template, ns, secrets, services, cancellationToken);
+            checkedCount++;
+            foreach (var error in result.Errors)
+            {
+                stdout.WriteLine($"error: {error}");
+                errors++;
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                stdout.WriteLine($"warning: {warning}");
+                warnings++;
+            }
+        }
+
+        stdout.WriteLine($"checked {checkedCount} workload(s): {errors} error(s), {warnings} warning(s)");
+        return errors > 0 ? ExitCodes.PolicyErrors : ExitCodes.Ok;
+    }
+}
+
+/// <summary>What <c>check</c> was asked to do.</summary>
+internal sealed record CheckArguments(string File, string? ConfigPath, string DefaultNamespace, string? SecretsDirectory, ClusterLookup? Cluster);

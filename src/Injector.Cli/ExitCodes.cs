@@ -1,0 +1,14 @@
+namespace Injector.Cli;
+
+/// <summary>What <c>tls-injector</c> returns, named once.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything injected or valid.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A workload's settings or Secrets are wrong (the messages say what and how to fix it).</summary>
+    public const int PolicyErrors = 1;
+
+    /// <summary>The input could not be read: a missing file, broken YAML, a bad option.</summary>
+    public const int BadInput = 2;
+}

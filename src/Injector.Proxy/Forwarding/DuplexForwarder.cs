@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Net.Sockets;
+using Injector.Proxy.Metrics;
+
+namespace Injector.Proxy.Forwarding;
+
+/// <summary>
+/// Copies bytes both ways between the decrypted client stream and the app socket until both directions end.
+/// Half-close is passed on: the client's close_notify/FIN becomes a FIN to the app, the app's FIN becomes a
+/// close_notify plus FIN to the client, and the other direction carries on. Back-pressure is the await: nothing is
+/// read from one side before the previous chunk was written to the other.
+/// </summary>
+internal sealed class DuplexForwarder
+{
+    // 16 KiB is one full TLS record of plaintext (RFC 8446 §5.1), so a read from SslStream never returns more.
+    internal const int ClientBufferSize = 16 * 1024;
+
+    // Bigger reads from the app let SslStream seal several records per write call (fewer syscalls on bulk downloads).
+    internal const int AppBufferSize = 32 * 1024;
+
+    private readonly SslStream _client;
+    private readonly Socket _clientSocket;
+    private readonly NetworkStream _app;
+    private readonly Socket _appSocket;
+    private readonly ProxyMetrics _metrics;
+    private readonly TimeSpan _linger;
+    private long _fromClient;
+    private long _toClient;
+
+    public DuplexForwarder(SslStream client, Socket clientSocket, NetworkStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger)
+    {
+        _client = client;
+        _clientSocket = clientSocket;
+        _app = app;
+        _appSocket = appSocket;
+        _metrics = metrics;
+        _linger = linger;
+    }
+
+    public long BytesFromClient => _fromClient;
+
+    public long BytesToClient => _toClient;
+
+    /// <summary>Runs until both directions are done, one side fails, or <paramref name="abort"/> fires. Never throws.</summary>
+    public async Task<(ForwardOutcome Outcome, Exception? Error)> RunAsync(CancellationToken abort)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        var upstream = ClientToAppAsync(stop.Token);
+        var downstream = AppToClientAsync(stop.Token);
+
+        var first = await Task.WhenAny(upstream, downstream).ConfigureAwait(false);
+        var (firstOutcome, firstError) = await first.ConfigureAwait(false);
+        if (firstOutcome != ForwardOutcome.Completed)
+        {
+            // One side broke: the other copy cannot finish meaningfully.
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+        else if (first == downstream && _linger > TimeSpan.Zero)
+        {
+            // The app is done; a client that never closes its side must not pin the connection forever.
+            stop.CancelAfter(_linger);
+        }
+
+        var second = first == upstream ? downstream : upstream;
+        var (secondOutcome, secondError) = await second.ConfigureAwait(false);
+        if (firstOutcome != ForwardOutcome.Completed)
+        {
+            return (abort.IsCancellationRequested ? ForwardOutcome.Aborted : firstOutcome, firstError);
+        }
+
+        if (secondOutcome == ForwardOutcome.Aborted && !abort.IsCancellationRequested && first == downstream)
+        {
+            return (ForwardOutcome.ClientLingered, null);
+        }
+
+        return (secondOutcome, secondError);
+    }
+
+    private async Task<(ForwardOutcome, Exception?)> ClientToAppAsync(CancellationToken cancellationToken)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            while (true)
+            {
+                if (buffer is null)
+                {
+                    // Wait for data without holding a buffer: an idle keep-alive connection then costs no 16 KiB
+                    // (SslStream passes a zero-byte read to the socket when it has nothing decrypted; dotnet/runtime#49000).
+                    await _client.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(ClientBufferSize);
+                }
+
+                int read;
+                try
+                {
+                    read = await _client.ReadAsync(buffer.AsMemory(0, ClientBufferSize), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException && !cancellationToken.IsCancellationRequested)
+                {
+                    return (ForwardOutcome.ClientError, ex);
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await _app.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (ForwardOutcome.AppError, ex);
+                }
+
+                _fromClient += read;
+                _metrics.AddBytesFromClient(read);
+
+                // Keep the buffer while data streams (a full record means more is likely queued); give it back when idle.
+                if (read < ClientBufferSize)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
+            }
+
+            // The client finished sending (close_notify or FIN): half-close towards the app and keep reading its answer.
+            ShutdownSend(_appSocket);
+            return (ForwardOutcome.Completed, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (ForwardOutcome.Aborted, null);
+        }
+        catch (ObjectDisposedException)
+        {
+            return (ForwardOutcome.Aborted, null);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task<(ForwardOutcome, Exception?)> AppToClientAsync(CancellationToken cancellationToken)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            while (true)
+            {
+                if (buffer is null)
+                {
+                    await _app.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(AppBufferSize);
+                }
+
+                int read;
+                try
+                {
+                    read = await _app.ReadAsync(buffer.AsMemory(0, AppBufferSize), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (ForwardOutcome.AppError, ex);
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await _client.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (ForwardOutcome.ClientError, ex);
+                }
+
+                _toClient += read;
+                _metrics.AddBytesToClient(read);
+                if (read < AppBufferSize)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
+            }
+
+            // The app finished: close_notify, then FIN, so the client reads a clean end of stream.
+            try
+            {
+                await _client.ShutdownAsync().ConfigureAwait(false);
+                ShutdownSend(_clientSocket);
+            }
+            catch (IOException ex)
+            {
+                return (ForwardOutcome.ClientError, ex);
+            }
+
+            return (ForwardOutcome.Completed, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (ForwardOutcome.Aborted, null);
+        }
+        catch (ObjectDisposedException)
+        {
+            return (ForwardOutcome.Aborted, null);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static void ShutdownSend(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: the other direction will see it.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Net;
+
+namespace Injector.Proxy.Hosting;
+
+/// <summary>How the host binds and times things. Production uses the defaults; tests bind loopback and port 0.</summary>
+internal sealed record ProxyHostOptions
+{
+    /// <summary>Where the TLS and health listeners bind. Null: every interface, IPv6 dual-stack where the pod has IPv6, else IPv4.</summary>
+    public IPAddress? ListenAddress { get; init; }
+
+    /// <summary>Where the app listens. Always loopback in a pod: the app shares the sidecar's network namespace.</summary>
+    public IPAddress AppAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>
+    /// Bind every listener to port 0 and let the OS choose; the routes' ports are then only names.
+    /// </summary>
+    /// <remarks>For testing.</remarks>
+    public bool EphemeralPorts { get; init; }
+
+    /// <summary>Time allowed from the first byte to a finished handshake. Kestrel's default, 10 s (STYLE.md §7).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After the app closed its side, how long the client may keep its own open. Default 30 s.</summary>
+    public TimeSpan ClientLinger { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one readiness connect to an app port. Default 1 s, the kubelet's default probe timeout.</summary>
+    public TimeSpan AppConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Listen backlog of each port; Kestrel's default is 512, a little more absorbs connection bursts.</summary>
+    public int Backlog { get; init; } = 1024;
+}

@@ -1,0 +1,400 @@
+using System.Collections.Concurrent;
+using k8s.Models;
+
+namespace Injector.E2E.Manifests;
+
+/// <summary>
+/// Renders every kustomization under <c>manifests/</c>, loads each document strictly into its typed model,
+/// and checks the invariants that keep the install safe. Needs kubectl, no cluster.
+/// </summary>
+public sealed class ManifestTests
+{
+    private const string InstallNamespace = "tls-injector";
+    private const string WebhookName = "tls-injector-webhook";
+    private const string ConfigurationName = "tls-injector";
+    private const string CertSecret = "tls-injector-webhook-tls";
+    private const string CertDirectory = "/etc/tls-injector/webhook-tls";
+
+    private static readonly string[] ExcludedNamespaces = ["kube-system", "kube-public", "kube-node-lease", InstallNamespace];
+    private static readonly ConcurrentDictionary<string, Lazy<Task<RenderedManifests>>> Cache = new();
+
+    /// <summary>Every kustomization a user may render; the base is listed too so it never rots.</summary>
+    private static readonly string[] AllKustomizations = ["base", "overlays/cert-manager", "overlays/self-signed"];
+
+    public static TheoryData<string> Kustomizations => new(AllKustomizations);
+
+    /// <summary>The overlays that are installable on their own (the base lacks a serving certificate).</summary>
+    public static TheoryData<string> Overlays => new() { "overlays/cert-manager", "overlays/self-signed" };
+
+    [KubectlFact]
+    public void EveryKustomization_IsListed()
+    {
+        var onDisk = Directory.GetFiles(Support.ManifestPaths.Root, "kustomization.yaml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Support.ManifestPaths.Root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
+            .Where(d => d != "base/webhook")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var listed = AllKustomizations.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(listed, onDisk);
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task Renders_AndLoadsStrictly(string kustomization)
+    {
+        var manifests = await RenderAsync(kustomization);
+
+        var documents = manifests.Yaml.Split("\n---\n").Length;
+        Assert.Equal(documents, manifests.Objects.Count);
+    }
+
+    [KubectlFact]
+    public void StrictLoading_RejectsUnknownFields()
+    {
+        // Proves the guard above has teeth: a misplaced field must fail the load, not vanish.
+        const string yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  prots: []\n";
+        Assert.ThrowsAny<Exception>(() => k8s.KubernetesYaml.LoadAllFromString(yaml, ManifestTypeMap.Create(), strict: true));
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task Overlay_HasEveryComponent(string overlay)
+    {
+        var m = await RenderAsync(overlay);
+
+        var ns = m.Single<V1Namespace>(InstallNamespace);
+        Assert.Equal("disabled", ns.Metadata.Labels["tls-injector.io/injection"]);
+        Assert.Equal("restricted", ns.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
+        m.Single<V1ServiceAccount>("tls-injector");
+        m.Single<V1Deployment>(WebhookName);
+        m.Single<V1Service>(WebhookName);
+        m.Single<V1PodDisruptionBudget>(WebhookName);
+        m.Single<V1MutatingWebhookConfiguration>(ConfigurationName);
+        m.Single<V1ValidatingWebhookConfiguration>(ConfigurationName);
+        var binding = m.Single<V1ClusterRoleBinding>("tls-injector");
+        Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == "tls-injector" && s.NamespaceProperty == InstallNamespace);
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryWebhook_HasExplicitSafeSettings(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var mutating = m.Single<V1MutatingWebhookConfiguration>(ConfigurationName);
+        var validating = m.Single<V1ValidatingWebhookConfiguration>(ConfigurationName);
+
+        Assert.Equal(2, mutating.Webhooks.Count);
+        foreach (var webhook in mutating.Webhooks)
+        {
+            AssertCommon(webhook.Name, webhook.FailurePolicy, webhook.SideEffects, webhook.MatchPolicy, webhook.TimeoutSeconds,
+                webhook.AdmissionReviewVersions, webhook.ClientConfig, webhook.NamespaceSelector, "/mutate");
+            Assert.Equal("Fail", webhook.FailurePolicy);
+            Assert.Equal("IfNeeded", webhook.ReinvocationPolicy);
+            var rule = Assert.Single(webhook.Rules);
+            Assert.Equal([""], rule.ApiGroups);
+            Assert.Equal(["v1"], rule.ApiVersions);
+            Assert.Equal(["CREATE"], rule.Operations);
+            Assert.Equal(["pods"], rule.Resources);
+        }
+
+        var validate = Assert.Single(validating.Webhooks);
+        AssertCommon(validate.Name, validate.FailurePolicy, validate.SideEffects, validate.MatchPolicy, validate.TimeoutSeconds,
+            validate.AdmissionReviewVersions, validate.ClientConfig, validate.NamespaceSelector, "/validate");
+        var covered = validate.Rules
+            .SelectMany(r => r.Resources.SelectMany(res => r.ApiGroups.Select(g => (Group: g, Resource: res, r.Operations))))
+            .ToList();
+        foreach (var (group, resource) in new[]
+                 {
+                     ("", "pods"), ("apps", "deployments"), ("apps", "statefulsets"), ("apps", "daemonsets"),
+                     ("apps", "replicasets"), ("batch", "jobs"), ("batch", "cronjobs"),
+                 })
+        {
+            var rule = Assert.Single(covered, c => c.Group == group && c.Resource == resource);
+            Assert.Equal(["CREATE", "UPDATE"], rule.Operations.Order(StringComparer.Ordinal));
+        }
+    }
+
+    private static void AssertCommon(
+        string name, string? failurePolicy, string sideEffects, string? matchPolicy, int? timeoutSeconds,
+        IList<string> reviewVersions, Admissionregistrationv1WebhookClientConfig clientConfig, V1LabelSelector? namespaceSelector, string path)
+    {
+        Assert.True(failurePolicy is "Fail" or "Ignore", $"{name}: failurePolicy must be set explicitly, was '{failurePolicy}'.");
+        Assert.Equal("None", sideEffects);
+        Assert.Equal("Equivalent", matchPolicy);
+        Assert.NotNull(timeoutSeconds);
+        Assert.InRange(timeoutSeconds.Value, 1, 10);
+        Assert.Equal(["v1", "v1beta1"], reviewVersions);
+        Assert.Null(clientConfig.Url);
+        Assert.Equal(WebhookName, clientConfig.Service.Name);
+        Assert.Equal(InstallNamespace, clientConfig.Service.NamespaceProperty);
+        Assert.Equal(path, clientConfig.Service.Path);
+        Assert.Equal(443, clientConfig.Service.Port);
+
+        var byName = Assert.Single(namespaceSelector?.MatchExpressions ?? [], e => e.Key == "kubernetes.io/metadata.name");
+        Assert.Equal("NotIn", byName.OperatorProperty);
+        Assert.Subset(byName.Values.ToHashSet(), ExcludedNamespaces.ToHashSet());
+    }
+
+    /// <summary>Every combination of namespace and pod label reaches the webhook the contract says, and never twice.</summary>
+    [KubectlTheory]
+    [InlineData("enabled", null, "namespace.tls-injector.io")]
+    [InlineData("enabled", "true", "namespace.tls-injector.io")]
+    [InlineData("enabled", "false", null)]
+    [InlineData("disabled", "true", null)]
+    [InlineData("disabled", null, null)]
+    [InlineData(null, "true", "pod.tls-injector.io")]
+    [InlineData(null, "false", null)]
+    [InlineData(null, null, null)]
+    [InlineData("something-else", "true", "pod.tls-injector.io")]
+    public async Task MutatingSelectors_SendEachPodAtMostOnce(string? namespaceLabel, string? podLabel, string? expectedWebhook)
+    {
+        var m = await RenderAsync("base");
+        var mutating = m.Single<V1MutatingWebhookConfiguration>(ConfigurationName);
+
+        foreach (var ns in new[] { "team-a", "default", "kube-system", "kube-public", "kube-node-lease", InstallNamespace })
+        {
+            var nsLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns };
+            if (namespaceLabel is not null)
+            {
+                nsLabels["tls-injector.io/injection"] = namespaceLabel;
+            }
+
+            var podLabels = new Dictionary<string, string> { ["app"] = "demo" };
+            if (podLabel is not null)
+            {
+                podLabels["tls-injector.io/inject"] = podLabel;
+            }
+
+            var matched = mutating.Webhooks
+                .Where(w => LabelSelectors.Matches(w.NamespaceSelector, nsLabels) && LabelSelectors.Matches(w.ObjectSelector, podLabels))
+                .Select(w => w.Name)
+                .ToList();
+
+            var excluded = ExcludedNamespaces.Contains(ns);
+            Assert.True(matched.Count <= 1, $"namespace {ns} ({namespaceLabel}), pod ({podLabel}) reaches {string.Join(", ", matched)}");
+            Assert.Equal(excluded ? null : expectedWebhook, matched.SingleOrDefault());
+        }
+    }
+
+    [KubectlFact]
+    public async Task ValidatingSelector_SkipsExcludedAndDisabledNamespaces()
+    {
+        var m = await RenderAsync("base");
+        var validate = Assert.Single(m.Single<V1ValidatingWebhookConfiguration>(ConfigurationName).Webhooks);
+
+        bool Reaches(string ns, string? label)
+        {
+            var labels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns };
+            if (label is not null)
+            {
+                labels["tls-injector.io/injection"] = label;
+            }
+
+            return LabelSelectors.Matches(validate.NamespaceSelector, labels);
+        }
+
+        Assert.True(Reaches("team-a", null));
+        Assert.True(Reaches("team-a", "enabled"));
+        Assert.False(Reaches("team-a", "disabled"));
+        Assert.All(ExcludedNamespaces, ns => Assert.False(Reaches(ns, "enabled")));
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task Deployment_IsRestrictedAndHighlyAvailable(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var deployment = m.Single<V1Deployment>(WebhookName);
+        var pod = deployment.Spec.Template.Spec;
+
+        Assert.Equal(2, deployment.Spec.Replicas);
+        Assert.NotNull(pod.Affinity?.PodAntiAffinity);
+        Assert.Equal("tls-injector", pod.ServiceAccountName);
+        Assert.NotEqual(true, pod.HostNetwork);
+        Assert.NotEqual(true, pod.HostPID);
+        Assert.NotEqual(true, pod.HostIPC);
+        Assert.True(pod.SecurityContext?.RunAsNonRoot);
+        Assert.Equal("RuntimeDefault", pod.SecurityContext?.SeccompProfile?.Type);
+        Assert.All(pod.Volumes ?? [], v => Assert.Null(v.HostPath));
+
+        var pdb = m.Single<V1PodDisruptionBudget>(WebhookName);
+        Assert.True(LabelSelectors.Matches(pdb.Spec.Selector, deployment.Spec.Template.Metadata.Labels.AsReadOnly()));
+        Assert.True(LabelSelectors.Matches(deployment.Spec.Selector, deployment.Spec.Template.Metadata.Labels.AsReadOnly()));
+        var service = m.Single<V1Service>(WebhookName);
+        Assert.True(LabelSelectors.Matches(new V1LabelSelector { MatchLabels = service.Spec.Selector }, deployment.Spec.Template.Metadata.Labels.AsReadOnly()));
+
+        var container = Assert.Single(pod.Containers);
+        Assert.Equal("tls-injector/webhook:dev", container.Image);
+        var security = container.SecurityContext;
+        Assert.NotNull(security);
+        Assert.False(security.AllowPrivilegeEscalation);
+        Assert.True(security.ReadOnlyRootFilesystem);
+        Assert.NotEqual(true, security.Privileged);
+        Assert.Equal(["ALL"], security.Capabilities?.Drop);
+        Assert.Empty(security.Capabilities?.Add ?? []);
+        Assert.True(pod.SecurityContext?.RunAsUser is > 0 || security.RunAsUser is > 0, "the webhook must run as a non-root UID");
+
+        Assert.NotNull(container.Resources?.Requests);
+        Assert.NotNull(container.Resources?.Limits);
+        Assert.True(container.Resources.Limits.ContainsKey("memory"));
+
+        var https = Assert.Single(container.Ports, p => p.Name == "https");
+        Assert.Equal(8443, https.ContainerPort);
+        var servicePort = Assert.Single(service.Spec.Ports);
+        Assert.Equal(443, servicePort.Port);
+        Assert.Equal("https", servicePort.TargetPort.Value);
+
+        Assert.Equal(("HTTPS", "/healthz"), (container.LivenessProbe?.HttpGet?.Scheme, container.LivenessProbe?.HttpGet?.Path));
+        Assert.Equal(("HTTPS", "/readyz"), (container.ReadinessProbe?.HttpGet?.Scheme, container.ReadinessProbe?.HttpGet?.Path));
+
+        var podNamespace = Assert.Single(container.Env, e => e.Name == "POD_NAMESPACE");
+        Assert.Equal("metadata.namespace", podNamespace.ValueFrom?.FieldRef?.FieldPath);
+
+        var configMapName = Assert.Single(container.EnvFrom).ConfigMapRef.Name;
+        var config = m.Single<V1ConfigMap>(configMapName);
+        Assert.Equal("tls-injector/tls-proxy:dev", config.Data["Injector__ProxyImage"]);
+        Assert.Equal(InstallNamespace, config.Data["Injector__InjectorNamespace"]);
+        Assert.Equal("8443", config.Data["Webhook__Port"]);
+    }
+
+    /// <summary>A misspelt <c>Injector__*</c> key would be ignored by configuration binding; catch it here.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task ConfigMapKeys_NameRealInjectorOptions(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
+        var config = m.Single<V1ConfigMap>(pod.Containers[0].EnvFrom.Single().ConfigMapRef.Name);
+
+        foreach (var key in config.Data.Keys.Where(k => k.StartsWith("Injector__", StringComparison.Ordinal)))
+        {
+            var type = typeof(Injector.Core.Configuration.InjectorOptions);
+            foreach (var part in key.Split("__").Skip(1).Where(p => !int.TryParse(p, out _)))
+            {
+                var property = type.GetProperty(part);
+                Assert.True(property is not null, $"{kustomization}: {key} names no property {part} of {type.Name}.");
+                type = property.PropertyType;
+            }
+        }
+
+        Assert.All(config.Data.Keys, k => Assert.True(
+            k.StartsWith("Injector__", StringComparison.Ordinal) || k.StartsWith("Webhook__", StringComparison.Ordinal) || k.StartsWith("Serilog__", StringComparison.Ordinal),
+            $"{kustomization}: {k} is in no configuration section the webhook reads"));
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task SecretVolumes_AreMountedReadOnly(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
+        var secretVolumes = (pod.Volumes ?? []).Where(v => v.Secret is not null || v.Projected is not null).Select(v => v.Name).ToHashSet();
+
+        foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+        {
+            foreach (var mount in container.VolumeMounts ?? [])
+            {
+                if (secretVolumes.Contains(mount.Name))
+                {
+                    Assert.True(mount.ReadOnlyProperty, $"{kustomization}: secret volume {mount.Name} is mounted writable in {container.Name}.");
+                }
+            }
+        }
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task Rbac_IsLeastPrivilege(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var rules = m.All<V1ClusterRole>().SelectMany(r => r.Rules.Select(rule => (Cluster: true, rule)))
+            .Concat(m.All<V1Role>().SelectMany(r => r.Rules.Select(rule => (Cluster: false, rule))))
+            .ToList();
+
+        foreach (var (cluster, rule) in rules)
+        {
+            Assert.DoesNotContain("*", rule.Verbs);
+            Assert.DoesNotContain("*", rule.Resources ?? []);
+            Assert.DoesNotContain("*", rule.ApiGroups ?? []);
+            var writes = rule.Verbs.Intersect(["create", "update", "patch", "delete", "deletecollection"]).ToList();
+
+            if (rule.Resources?.Contains("secrets") == true && writes.Count > 0)
+            {
+                // Only the bootstrap's CA Secret may be written, and only inside the install namespace.
+                Assert.False(cluster, "no ClusterRole may write Secrets");
+                Assert.Equal(["create"], writes);
+            }
+
+            if (rule.Resources?.Any(r => r.EndsWith("webhookconfigurations", StringComparison.Ordinal)) == true)
+            {
+                Assert.Equal([ConfigurationName], rule.ResourceNames);
+                Assert.Empty(writes.Except(["patch", "update"]));
+            }
+        }
+
+        foreach (var role in m.All<V1Role>())
+        {
+            Assert.Equal(InstallNamespace, role.Metadata.NamespaceProperty);
+        }
+    }
+
+    [KubectlFact]
+    public async Task CertManagerOverlay_IssuesTheServingCertificateAndInjectsCa()
+    {
+        var m = await RenderAsync("overlays/cert-manager");
+        var issuers = m.All<CertManagerIssuer>().ToDictionary(i => i.Metadata.Name);
+        var certificates = m.All<CertManagerCertificate>().ToDictionary(c => c.Metadata.Name);
+
+        var serving = certificates.Values.Single(c => c.Spec.SecretName == CertSecret);
+        Assert.Contains($"{WebhookName}.{InstallNamespace}.svc", serving.Spec.DnsNames ?? []);
+        Assert.Contains("server auth", serving.Spec.Usages ?? []);
+        var caIssuer = issuers[serving.Spec.IssuerRef.Name];
+        Assert.NotNull(caIssuer.Spec.Ca);
+        var ca = certificates.Values.Single(c => c.Spec.SecretName == caIssuer.Spec.Ca.SecretName);
+        Assert.True(ca.Spec.IsCA);
+        Assert.NotNull(issuers[ca.Spec.IssuerRef.Name].Spec.SelfSigned);
+        Assert.All(m.All<CertManagerCertificate>(), c => Assert.Equal(InstallNamespace, c.Metadata.NamespaceProperty));
+        Assert.All(m.All<CertManagerIssuer>(), i => Assert.Equal(InstallNamespace, i.Metadata.NamespaceProperty));
+
+        var injectFrom = $"{InstallNamespace}/{serving.Metadata.Name}";
+        Assert.Equal(injectFrom, m.Single<V1MutatingWebhookConfiguration>(ConfigurationName).Metadata.Annotations["cert-manager.io/inject-ca-from"]);
+        Assert.Equal(injectFrom, m.Single<V1ValidatingWebhookConfiguration>(ConfigurationName).Metadata.Annotations["cert-manager.io/inject-ca-from"]);
+
+        var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
+        var volume = Assert.Single(pod.Volumes, v => v.Secret?.SecretName == CertSecret);
+        var mount = Assert.Single(pod.Containers[0].VolumeMounts, v => v.Name == volume.Name);
+        Assert.Equal(CertDirectory, mount.MountPath);
+    }
+
+    [KubectlFact]
+    public async Task SelfSignedOverlay_BootstrapsWithoutSecretMount()
+    {
+        var m = await RenderAsync("overlays/self-signed");
+        var deployment = m.Single<V1Deployment>(WebhookName);
+        var pod = deployment.Spec.Template.Spec;
+        Assert.DoesNotContain(pod.Volumes ?? [], v => v.Secret is not null);
+        Assert.DoesNotContain(pod.Containers[0].VolumeMounts ?? [], v => v.MountPath == CertDirectory);
+
+        var config = m.Single<V1ConfigMap>(pod.Containers[0].EnvFrom.Single().ConfigMapRef.Name);
+        Assert.Equal("true", config.Data["Webhook__Bootstrap__Enabled"]);
+        Assert.Equal(WebhookName, config.Data["Webhook__Bootstrap__ServiceName"]);
+        Assert.Equal(ConfigurationName, config.Data["Webhook__Bootstrap__MutatingWebhookConfiguration"]);
+        Assert.Equal(ConfigurationName, config.Data["Webhook__Bootstrap__ValidatingWebhookConfiguration"]);
+
+        // The bootstrap must be able to do exactly what it does: create/read its CA Secret, patch the two configurations.
+        var role = m.All<V1Role>().Single(r => r.Rules.Any(rule => rule.Resources.Contains("secrets")));
+        Assert.Contains(role.Rules, r => r.Verbs.Contains("create") && r.Resources.Contains("secrets"));
+        Assert.Contains(role.Rules, r => r.Verbs.Contains("get") && (r.ResourceNames?.Contains("tls-injector-webhook-ca") ?? false));
+        Assert.Contains(m.All<V1RoleBinding>(), b => b.RoleRef.Name == role.Metadata.Name && b.Subjects.Any(s => s.Name == "tls-injector"));
+        var patchRules = m.All<V1ClusterRole>().SelectMany(r => r.Rules).Where(r => r.Verbs.Contains("patch")).ToList();
+        Assert.Contains(patchRules, r => r.Resources.Contains("mutatingwebhookconfigurations"));
+        Assert.Contains(patchRules, r => r.Resources.Contains("validatingwebhookconfigurations"));
+
+        // Nothing from cert-manager may remain: the overlay must work on a cluster without its CRDs.
+        Assert.Empty(m.All<CertManagerCertificate>());
+        Assert.Null(m.Single<V1MutatingWebhookConfiguration>(ConfigurationName).Metadata.Annotations);
+    }
+
+    private static Task<RenderedManifests> RenderAsync(string kustomization) =>
+        Cache.GetOrAdd(kustomization, k => new Lazy<Task<RenderedManifests>>(() => RenderedManifests.RenderAsync(k))).Value;
+}
