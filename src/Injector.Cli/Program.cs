@@ -14,5 +14,6 @@ internal static class Program
         CheckCommand.Create(stdin, stdout, stderr),
         CertsCommand.Create(stdout, stderr),
         NetpolCommand.Create(stdin, stdout, stderr),
+        AuditCommand.Create(stdout, stderr),
     };
 }
