@@ -46,6 +46,9 @@ internal static class WebhookApp
         app.UseSerilogRequestLogging(o =>
         {
             o.IncludeQueryInRequestPath = false;
+
+            // The app's logger, not the static one: in tests several hosts share a process and keep Log.Logger silent.
+            o.Logger = app.Services.GetService<Serilog.ILogger>();
             o.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : AdmissionPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal) ? LogEventLevel.Information

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+using Injector.Testing.Kube;
+using Injector.Webhook.Tests.Support;
+
+namespace Injector.Webhook.Tests.Health;
+
+/// <summary>Readiness, metrics and the one-line-per-admission log, asserted on event properties.</summary>
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task LogsOneEventPerAdmission_WithItsProperties_AndNoSecretMaterial()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        using var pki = new TestPki();
+        using var leaf = pki.IssueServer("web");
+        api.Put(ResourceType.Secrets, Admission.RoundTripFixture.SecretJson("capture-128", "web-tls", Injector.Tls.Certificates.CertificateGenerator.ToCertificatePem(leaf), Injector.Tls.Certificates.CertificateGenerator.ToPrivateKeyPem(leaf)));
+        await using var host = await WebhookHost.StartAsync(api);
+        var review = AdmissionFixtures.PodCreate();
+        using (var response = await host.PostAsync("/mutate", review.ToJsonString()))
+        {
+            Assert.True((await AdmissionAnswer.ReadAsync(response)).Allowed);
+        }
+
+        // The validator reads the web-tls Secret: its key must never reach a log.
+        using (var response = await host.PostAsync("/validate", review.ToJsonString()))
+        {
+            await AdmissionAnswer.ReadAsync(response);
+        }
+
+        var uid = review["request"]!["uid"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        List<Serilog.Events.LogEvent> lines;
+        while ((lines = host.Logs.Events.Where(e => CollectingSink.Property(e, "Uid") == uid).ToList()).Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the request log lines never came: " + string.Join(" | ", host.Logs.Events.Select(e => e.MessageTemplate.Text + " " + string.Join(",", e.Properties.Select(p => p.Key + "=" + p.Value)))));
+            await Task.Delay(20);
+        }
+
+        var mutate = Assert.Single(lines, e => CollectingSink.Property(e, "RequestPath") == "/mutate");
+        Assert.Equal("Pod", CollectingSink.Property(mutate, "Kind"));
+        Assert.Equal("capture-128", CollectingSink.Property(mutate, "PodNamespace"));
+        Assert.Equal("web", CollectingSink.Property(mutate, "PodName"));
+        Assert.Equal("CREATE", CollectingSink.Property(mutate, "Operation"));
+        Assert.Equal("injected", CollectingSink.Property(mutate, "Decision"));
+        Assert.False(string.IsNullOrEmpty(CollectingSink.Property(mutate, "Reason")));
+        Assert.NotNull(CollectingSink.Property(mutate, "Elapsed"));
+        Assert.Equal("200", CollectingSink.Property(mutate, "StatusCode"));
+
+        var secretData = api.Get(ResourceType.Secrets, "capture-128", "web-tls")!["data"]!.AsObject();
+        var forbidden = secretData.Select(kv => kv.Value!.GetValue<string>())
+            .Concat(secretData.Select(kv => Encoding.UTF8.GetString(Convert.FromBase64String(kv.Value!.GetValue<string>())).Split('\n')[1]))
+            .Append("managedFields")
+            .ToList();
+        foreach (var e in host.Logs.Events)
+        {
+            var text = e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + string.Join(" ", e.Properties.Values) + e.Exception;
+            Assert.DoesNotContain(forbidden, f => text.Contains(f, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task ServesPrometheusMetrics()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        await using var host = await WebhookHost.StartAsync(api);
+        using (var response = await host.PostAsync("/mutate", AdmissionFixtures.PodCreate().ToJsonString()))
+        {
+            await AdmissionAnswer.ReadAsync(response);
+        }
+
+        using (await host.PostAsync("/mutate", "{"))
+        {
+        }
+
+        using (await host.PostAsync("/validate", string.Empty))
+        {
+        }
+
+        using var metrics = await host.Client.GetAsync(new Uri(host.BaseAddress, "/metrics"));
+        Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("tls_injector_webhook_requests_total{endpoint=\"mutate\",result=\"injected\",kind=\"Pod\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("tls_injector_webhook_requests_total{endpoint=\"mutate\",result=\"invalid\",kind=\"other\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("tls_injector_webhook_injections_total 1", text, StringComparison.Ordinal);
+        Assert.Contains("tls_injector_webhook_errors_total{endpoint=\"validate\",type=\"400\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("tls_injector_webhook_request_duration_seconds_bucket{endpoint=\"mutate\",le=\"+Inf\"} 2", text, StringComparison.Ordinal);
+        Assert.Contains("tls_injector_webhook_cache_objects{resource=\"namespaces\"} 11", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE tls_injector_webhook_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
+        {
+            Assert.Matches(@"^[a-z_]+(\{[^}]*\})? -?[0-9.eE+-]+$", line);
+        }
+    }
+
+    [Fact]
+    public async Task IsAliveButNotReady_UntilTheApiAnswers()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        api.FailureStatusCode = 503;
+        await using var host = await WebhookHost.StartAsync(api, waitReady: false);
+        using (var health = await host.Client.GetAsync(new Uri(host.BaseAddress, "/healthz")))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        using (var ready = await host.Client.GetAsync(new Uri(host.BaseAddress, "/readyz")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("API server version", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        api.FailureStatusCode = null;
+        await host.WaitReadyAsync();
+    }
+}
