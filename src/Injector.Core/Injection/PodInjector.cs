@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Patching;
@@ -61,11 +60,11 @@ public sealed class PodInjector(InjectorOptions options)
         }
 
         // KubernetesClient models are mutable and `with` copies only the top level: mutate a deserialized copy.
-        var before = JsonNode.Parse(KubernetesJson.Serialize(pod));
-        var copy = KubernetesJson.Deserialize<V1Pod>(before!.ToJsonString());
+        var before = KubernetesJson.Serialize(pod);
+        var copy = KubernetesJson.Deserialize<V1Pod>(before);
         var native = UseNativeSidecar(cluster);
         PodMutator.Apply(copy, settings, native, Options);
-        var after = JsonNode.Parse(KubernetesJson.Serialize(copy));
+        var after = KubernetesJson.Serialize(copy);
 
         if (!native && spec.RestartPolicy is "Never" or "OnFailure")
         {

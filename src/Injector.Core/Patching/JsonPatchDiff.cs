@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Injector.Core.Patching;
@@ -7,15 +8,25 @@ namespace Injector.Core.Patching;
 /// and after mutation instead of writing operations by hand (as Istio's createPatch does), so the patch cannot
 /// drift from the object. Hand-written because no diff ships in a package the mirror has: JsonPatch.Net is
 /// missing and Microsoft.AspNetCore.JsonPatch only applies patches (the tests use it to apply ours).
+/// It walks <see cref="JsonElement"/>s of pooled <see cref="JsonDocument"/>s and makes nodes only for the values
+/// it emits: a pod is mostly unchanged, and materializing two node trees cost more than the rest of injection.
 /// </summary>
 public static class JsonPatchDiff
 {
     /// <summary>The operations, in order, that turn <paramref name="from"/> into <paramref name="to"/>.</summary>
-    public static JsonArray Create(JsonNode? from, JsonNode? to)
+    public static JsonArray Create(JsonElement from, JsonElement to)
     {
         var ops = new JsonArray();
         Diff(from, to, new PointerBuilder(), ops);
         return ops;
+    }
+
+    /// <summary>The operations that turn <paramref name="from"/> into <paramref name="to"/> (JSON texts).</summary>
+    public static JsonArray Create(string from, string to)
+    {
+        using var before = JsonDocument.Parse(from);
+        using var after = JsonDocument.Parse(to);
+        return Create(before.RootElement, after.RootElement);
     }
 
     /// <summary>Escapes a key for a JSON Pointer (RFC 6901): <c>~</c> → <c>~0</c>, <c>/</c> → <c>~1</c>.</summary>
@@ -25,71 +36,69 @@ public static class JsonPatchDiff
     /// Containers recurse without comparing first, and only leaves are compared: a DeepEquals at every level would
     /// walk each subtree once per ancestor.
     /// </summary>
-    private static void Diff(JsonNode? from, JsonNode? to, PointerBuilder path, JsonArray ops)
+    private static void Diff(JsonElement from, JsonElement to, PointerBuilder path, JsonArray ops)
     {
-        switch (from, to)
+        if (from.ValueKind == JsonValueKind.Object && to.ValueKind == JsonValueKind.Object)
         {
-            case (JsonObject a, JsonObject b):
-                DiffObjects(a, b, path, ops);
-                break;
-            case (JsonArray a, JsonArray b):
-                DiffArrays(a, b, path, ops);
-                break;
-            default:
-                if (!JsonNode.DeepEquals(from, to))
-                {
-                    ops.Add(Op("replace", path.ToString(), to));
-                }
-
-                break;
+            DiffObjects(from, to, path, ops);
+        }
+        else if (from.ValueKind == JsonValueKind.Array && to.ValueKind == JsonValueKind.Array)
+        {
+            DiffArrays(from, to, path, ops);
+        }
+        else if (!JsonElement.DeepEquals(from, to))
+        {
+            ops.Add(Op("replace", path.ToString(), to));
         }
     }
 
-    private static void DiffObjects(JsonObject from, JsonObject to, PointerBuilder path, JsonArray ops)
+    private static void DiffObjects(JsonElement from, JsonElement to, PointerBuilder path, JsonArray ops)
     {
-        foreach (var (key, _) in from)
+        foreach (var property in from.EnumerateObject())
         {
-            if (!to.ContainsKey(key))
+            if (!to.TryGetProperty(property.Name, out _))
             {
-                ops.Add(Op("remove", path.With(Escape(key))));
+                ops.Add(Op("remove", path.With(Escape(property.Name))));
             }
         }
 
-        foreach (var (key, value) in to)
+        foreach (var property in to.EnumerateObject())
         {
-            if (from.TryGetPropertyValue(key, out var old))
+            if (from.TryGetProperty(property.Name, out var old))
             {
-                path.Push(Escape(key));
-                Diff(old, value, path, ops);
+                path.Push(Escape(property.Name));
+                Diff(old, property.Value, path, ops);
                 path.Pop();
             }
             else
             {
-                ops.Add(Op("add", path.With(Escape(key)), value));
+                ops.Add(Op("add", path.With(Escape(property.Name)), property.Value));
             }
         }
     }
 
     /// <summary>
-    /// Keeps the common head and tail and patches only the middle, so inserting one container at the front of
-    /// <c>initContainers</c> is one <c>add</c>, not a <c>replace</c> of every element.
+    /// Keeps the common head and tail and patches only the middle, so inserting one element at the front is one
+    /// <c>add</c>, not a <c>replace</c> of every element.
     /// </summary>
-    private static void DiffArrays(JsonArray from, JsonArray to, PointerBuilder path, JsonArray ops)
+    private static void DiffArrays(JsonElement fromArray, JsonElement toArray, PointerBuilder path, JsonArray ops)
     {
+        var from = ToList(fromArray);
+        var to = ToList(toArray);
         if (NamesOf(from) is { } oldNames && NamesOf(to) is { } newNames && TryDiffByName(from, to, oldNames, newNames, path, ops))
         {
             return;
         }
 
         var head = 0;
-        while (head < from.Count && head < to.Count && JsonNode.DeepEquals(from[head], to[head]))
+        while (head < from.Count && head < to.Count && JsonElement.DeepEquals(from[head], to[head]))
         {
             head++;
         }
 
         var tail = 0;
         while (tail < from.Count - head && tail < to.Count - head
-               && JsonNode.DeepEquals(from[from.Count - 1 - tail], to[to.Count - 1 - tail]))
+               && JsonElement.DeepEquals(from[from.Count - 1 - tail], to[to.Count - 1 - tail]))
         {
             tail++;
         }
@@ -121,12 +130,11 @@ public static class JsonPatchDiff
     /// so a container inserted before the app is an <c>add</c> and the app's own changes stay small.
     /// Falls back (returns false) when the surviving elements changed order.
     /// </summary>
-    private static bool TryDiffByName(JsonArray from, JsonArray to, List<string> oldNames, List<string> newNames, PointerBuilder path, JsonArray ops)
+    private static bool TryDiffByName(List<JsonElement> from, List<JsonElement> to, List<string> oldNames, List<string> newNames, PointerBuilder path, JsonArray ops)
     {
         var kept = newNames.ToHashSet(StringComparer.Ordinal);
-        var common = oldNames.Where(kept.Contains).ToList();
         var existed = oldNames.ToHashSet(StringComparer.Ordinal);
-        if (!common.SequenceEqual(newNames.Where(existed.Contains)))
+        if (!oldNames.Where(kept.Contains).SequenceEqual(newNames.Where(existed.Contains)))
         {
             return false;
         }
@@ -139,18 +147,13 @@ public static class JsonPatchDiff
             }
         }
 
-        var oldByName = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        for (var i = 0; i < oldNames.Count; i++)
-        {
-            oldByName[oldNames[i]] = from[i];
-        }
-
         for (var i = 0; i < newNames.Count; i++)
         {
-            if (oldByName.TryGetValue(newNames[i], out var old))
+            var oldIndex = oldNames.IndexOf(newNames[i]);
+            if (oldIndex >= 0)
             {
                 path.Push(i);
-                Diff(old, to[i], path, ops);
+                Diff(from[oldIndex], to[i], path, ops);
                 path.Pop();
             }
             else
@@ -163,30 +166,53 @@ public static class JsonPatchDiff
     }
 
     /// <summary>The <c>name</c> of every element, or null unless all are objects with distinct string names.</summary>
-    private static List<string>? NamesOf(JsonArray array)
+    private static List<string>? NamesOf(List<JsonElement> items)
     {
-        var names = new List<string>(array.Count);
-        foreach (var item in array)
+        var names = new List<string>(items.Count);
+        foreach (var item in items)
         {
-            if (item is not JsonObject obj || obj["name"] is not JsonValue value || !value.TryGetValue<string>(out var name))
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("name", out var name)
+                || name.ValueKind != JsonValueKind.String
+                || name.GetString() is not { } text
+                || names.Contains(text))
             {
                 return null;
             }
 
-            names.Add(name);
+            names.Add(text);
         }
 
-        return names.Distinct(StringComparer.Ordinal).Count() == names.Count ? names : null;
+        return names;
     }
 
-    private static JsonObject Op(string op, string path, JsonNode? value = null)
+    private static List<JsonElement> ToList(JsonElement array)
     {
-        var node = new JsonObject { ["op"] = op, ["path"] = path };
-        if (op != "remove")
+        var list = new List<JsonElement>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
         {
-            node["value"] = value?.DeepClone();
+            list.Add(item);
         }
 
-        return node;
+        return list;
+    }
+
+    private static JsonObject Op(string op, string path) => new() { ["op"] = op, ["path"] = path };
+
+    /// <summary>
+    /// The value wraps a clone of the element (one buffer); its node tree is built only if someone reads into it,
+    /// and the webhook only writes the patch out.
+    /// </summary>
+    private static JsonObject Op(string op, string path, JsonElement value)
+    {
+        var clone = value.Clone();
+        JsonNode? node = clone.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(clone),
+            JsonValueKind.Array => JsonArray.Create(clone),
+            JsonValueKind.Null => null,
+            _ => JsonValue.Create(clone),
+        };
+        return new JsonObject { ["op"] = op, ["path"] = path, ["value"] = node };
     }
 }
