@@ -18,11 +18,30 @@ internal sealed class OwnerRestarter(IKubernetes client, TimeProvider time)
 
     /// <summary>The owners to restart: each once, and none that also has a pod whose settings would be rejected.</summary>
     public static IReadOnlyList<(string Namespace, WorkloadRef Owner)> Plan(IEnumerable<AuditFinding> findings)
-        => [.. findings
-            .Where(f => f.Owner is { CanRolloutRestart: true })
-            .GroupBy(f => (f.Namespace, Owner: f.Owner!))
-            .Where(g => g.All(f => f.Restartable))
-            .Select(g => g.Key)];
+    {
+        var owners = new List<(string Namespace, WorkloadRef Owner)>();
+        var blocked = new HashSet<(string Namespace, WorkloadRef Owner)>();
+        foreach (var finding in findings)
+        {
+            if (finding.Owner is not { CanRolloutRestart: true } owner)
+            {
+                continue;
+            }
+
+            var key = (finding.Namespace, owner);
+            if (!finding.Restartable)
+            {
+                blocked.Add(key);
+            }
+
+            if (!owners.Contains(key))
+            {
+                owners.Add(key);
+            }
+        }
+
+        return [.. owners.Where(o => !blocked.Contains(o))];
+    }
 
     public async Task<RestartOutcome> RestartAsync(string ns, WorkloadRef owner, CancellationToken cancellationToken)
     {

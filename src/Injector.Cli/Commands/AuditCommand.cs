@@ -31,26 +31,40 @@ internal static class AuditCommand
         var ns = new Option<string?>("--namespace", "-n") { Description = "Audit only this namespace." };
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "Audit every namespace (the default)." };
         var output = new Option<string>("--output", "-o") { Description = "table or json.", DefaultValueFactory = _ => AuditOutput.Table };
-        output.AcceptOnlyFromAmong(AuditOutput.Table, AuditOutput.Json);
         var restart = new Option<bool>("--restart-owners")
         {
             Description = "Rollout-restart the Deployments, StatefulSets and DaemonSets that own reported pods (never bare pods or Jobs).",
         };
         var config = CliOptions.Config();
-        var command = new Command("audit", "Find pods that run without their TLS sidecar, or with outdated sidecar settings.") { kubeconfig, ns, all, output, restart, config };
-        command.Validators.Add(result =>
+
+        // Usage errors are checked here rather than by the parser, whose errors exit 1: for audit, 1 means
+        // "findings", and a script must not mistake a typo for a cluster with escaped pods.
+        var command = new Command("audit", "Find pods that run without their TLS sidecar, or with outdated sidecar settings.")
         {
-            if (result.GetValue(ns) is not null && result.GetValue(all))
+            kubeconfig, ns, all, output, restart, config,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancel) =>
+        {
+            if (parse.UnmatchedTokens.Count > 0)
             {
-                result.AddError("--namespace and --all-namespaces exclude each other.");
+                stderr.WriteLine($"error: unknown argument(s) {string.Join(" ", parse.UnmatchedTokens)}. Fix: see tls-injector audit --help.");
+                return Task.FromResult(AuditExitCodes.Error);
             }
+
+            if (parse.GetValue(ns) is not null && parse.GetValue(all))
+            {
+                stderr.WriteLine("error: --namespace and --all-namespaces exclude each other. Fix: give one of them.");
+                return Task.FromResult(AuditExitCodes.Error);
+            }
+
+            return HandlerAsync(
+                stdout,
+                stderr,
+                new AuditArguments(parse.GetValue(kubeconfig), parse.GetValue(ns), parse.GetRequiredValue(output), parse.GetValue(restart), parse.GetValue(config)),
+                TimeProvider.System,
+                cancel);
         });
-        command.SetAction((parse, cancel) => HandlerAsync(
-            stdout,
-            stderr,
-            new AuditArguments(parse.GetValue(kubeconfig), parse.GetValue(ns), parse.GetRequiredValue(output), parse.GetValue(restart), parse.GetValue(config)),
-            TimeProvider.System,
-            cancel));
         return command;
     }
 

@@ -31,6 +31,13 @@ public sealed record AuditFinding
     [JsonPropertyName("settingsErrors")]
     public IReadOnlyList<string> SettingsErrors { get; init; } = [];
 
+    /// <summary>
+    /// For <see cref="AuditProblem.Stale"/>: each setting the running sidecar has that differs from today's, as
+    /// <c>min-tls-version: 1.2 -> 1.3</c>. Empty when the sidecar's configuration cannot be read back.
+    /// </summary>
+    [JsonPropertyName("changes")]
+    public IReadOnlyList<string> Changes { get; init; } = [];
+
     /// <summary>The <c>settingsHash</c> in the pod's <c>tls-injector.io/status</c>; null for an escaped pod.</summary>
     [JsonPropertyName("injectedHash")]
     public string? InjectedHash { get; init; }

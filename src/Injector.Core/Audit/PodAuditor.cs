@@ -79,8 +79,8 @@ public static class PodAuditor
             return finding with
             {
                 Reason = errors.Count == 0
-                    ? $"escaped: no {ContractNames.ProxyContainerName} container, but {why}"
-                    : $"escaped: no {ContractNames.ProxyContainerName} container, but {why}; its settings would be rejected ({errors.Count} error(s))",
+                    ? $"escaped: no {ContractNames.ProxyContainerName}, although {why}"
+                    : $"escaped: no {ContractNames.ProxyContainerName}, although {why}; its settings would be rejected ({errors.Count} error(s))",
             };
         }
 
@@ -96,17 +96,29 @@ public static class PodAuditor
             return finding with
             {
                 Problem = AuditProblem.Invalid,
-                Reason = $"invalid: injected settings {status.SettingsHash} no longer resolve ({errors.Count} error(s))",
+                Reason = $"invalid: injected with settings {status.SettingsHash}, which no longer resolve ({errors.Count} error(s))",
             };
         }
 
-        return finding.CurrentHash == status.SettingsHash
-            ? null
-            : finding with
+        if (finding.CurrentHash == status.SettingsHash)
+        {
+            return null;
+        }
+
+        var changes = RunningSidecar.Changes(spec, resolution.Settings);
+        return finding with
+        {
+            Problem = AuditProblem.Stale,
+            Changes = changes ?? [],
+            Reason = changes switch
             {
-                Problem = AuditProblem.Stale,
-                Reason = $"stale: sidecar runs settings {status.SettingsHash}, its annotations and namespace defaults now give {finding.CurrentHash}",
-            };
+                null => $"stale: injected with settings {status.SettingsHash}, annotations and namespace defaults now give {finding.CurrentHash}",
+
+                // Same proxy configuration, different hash: port names, or a status written by another injector version.
+                [] => $"stale: settings hash {status.SettingsHash} is now {finding.CurrentHash}, though the sidecar's TLS configuration is unchanged (port names, or injected by another version)",
+                _ => $"stale: {string.Join("; ", changes)}",
+            },
+        };
     }
 
     /// <summary>The pod's controller (the <c>ownerReference</c> with <c>controller: true</c>), else its first owner.</summary>

@@ -20,7 +20,7 @@ public sealed class PodAuditorTests
         Assert.Equal("shop", finding.Namespace);
         Assert.Equal("web-7d9c-abcde", finding.Pod);
         Assert.Equal(new WorkloadRef("ReplicaSet", "web-7d9c"), finding.Owner);
-        Assert.Equal("escaped: no tls-proxy container, but namespace shop has tls-injector.io/injection=enabled", finding.Reason);
+        Assert.Equal("escaped: no tls-proxy, although namespace shop has tls-injector.io/injection=enabled", finding.Reason);
         Assert.Empty(finding.SettingsErrors);
         Assert.Null(finding.InjectedHash);
         Assert.NotNull(finding.CurrentHash);
@@ -131,8 +131,59 @@ public sealed class PodAuditorTests
         var status = InjectionStatus.TryParse(injected.Metadata.Annotations["tls-injector.io/status"]);
         Assert.Equal(status?.SettingsHash, finding.InjectedHash);
         Assert.NotEqual(finding.InjectedHash, finding.CurrentHash);
-        Assert.Equal($"stale: sidecar runs settings {finding.InjectedHash}, its annotations and namespace defaults now give {finding.CurrentHash}", finding.Reason);
+        Assert.Equal(["min-tls-version: 1.2 -> 1.3"], finding.Changes);
+        Assert.Equal("stale: min-tls-version: 1.2 -> 1.3", finding.Reason);
         Assert.Empty(finding.SettingsErrors);
+        Assert.Equal("kubectl delete pod web-7d9c-abcde -n shop", finding.Fix);
+    }
+
+    [Fact]
+    public void ReportsStale_WithEveryChangedSetting()
+    {
+        var before = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), before, "classic");
+        var after = before with
+        {
+            Annotations = new Dictionary<string, string>
+            {
+                ["tls-injector.io/secret"] = "web-tls-v2",
+                ["tls-injector.io/ports"] = "8080:9443",
+                ["tls-injector.io/mtls"] = "required",
+                ["tls-injector.io/client-ca-secret"] = "clients-ca",
+                ["tls-injector.io/allowed-clients"] = "uri:spiffe://cluster.local/ns/shop/sa/checkout",
+                ["tls-injector.io/plaintext"] = "redirect",
+            },
+        };
+
+        var finding = PodAuditor.Audit(injected, after, Options);
+
+        Assert.NotNull(finding);
+        Assert.Equal(
+            [
+                "secret: web-tls -> web-tls-v2",
+                "ports: 8080:8443 -> 8080:9443",
+                "mtls: disabled -> required",
+                "client-ca-secret: (none) -> clients-ca",
+                "allowed-clients: (none) -> uri:spiffe://cluster.local/ns/shop/sa/checkout",
+                "plaintext: reject -> redirect",
+            ],
+            finding.Changes);
+    }
+
+    [Fact]
+    public void ReportsStale_WithHashes_WhenSidecarCannotBeReadBack()
+    {
+        var before = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), before, "native");
+        injected.Spec.InitContainers.Single(c => c.Name == "tls-proxy").Env = null;
+        var after = before with { Annotations = new Dictionary<string, string>(before.Annotations) { ["tls-injector.io/plaintext"] = "redirect" } };
+
+        var finding = PodAuditor.Audit(injected, after, Options);
+
+        Assert.NotNull(finding);
+        Assert.Equal(AuditProblem.Stale, finding.Problem);
+        Assert.Empty(finding.Changes);
+        Assert.Equal($"stale: injected with settings {finding.InjectedHash}, annotations and namespace defaults now give {finding.CurrentHash}", finding.Reason);
     }
 
     [Fact]
@@ -149,9 +200,25 @@ public sealed class PodAuditorTests
         Assert.Null(finding.CurrentHash);
         Assert.Contains(finding.SettingsErrors, e => e.Contains("tls-injector.io/secret is missing", StringComparison.Ordinal));
         Assert.Contains(finding.SettingsErrors, e => e.Contains("tls-injector.io/client-ca-secret is missing", StringComparison.Ordinal));
-        Assert.Equal($"invalid: injected settings {finding.InjectedHash} no longer resolve (2 error(s))", finding.Reason);
+        Assert.Equal($"invalid: injected with settings {finding.InjectedHash}, which no longer resolve (2 error(s))", finding.Reason);
         Assert.False(finding.Restartable);
         Assert.StartsWith("fix the settings below, then kubectl rollout restart statefulset/db -n shop", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportsStale_WithUnchangedProxyConfiguration_WhenOnlyTheHashDiffers()
+    {
+        var ns = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), ns, "native");
+        var status = InjectionStatus.TryParse(injected.Metadata.Annotations["tls-injector.io/status"])!;
+        injected.Metadata.Annotations["tls-injector.io/status"] = (status with { SettingsHash = "sha256:0000000000000000" }).ToJson();
+
+        var finding = PodAuditor.Audit(injected, ns, Options);
+
+        Assert.NotNull(finding);
+        Assert.Equal(AuditProblem.Stale, finding.Problem);
+        Assert.Empty(finding.Changes);
+        Assert.StartsWith("stale: settings hash sha256:0000000000000000 is now ", finding.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
