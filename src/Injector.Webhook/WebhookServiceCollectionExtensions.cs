@@ -4,6 +4,7 @@ using Injector.Core.Configuration;
 using Injector.Core.Injection;
 using Injector.Core.Validation;
 using Injector.Webhook.Admission;
+using Injector.Webhook.Audit;
 using Injector.Webhook.Bootstrap;
 using Injector.Webhook.Certificates;
 using Injector.Webhook.Cluster;
@@ -31,10 +32,12 @@ internal static class WebhookServiceCollectionExtensions
         services.AddOptions<InjectorOptions>().BindConfiguration(InjectorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
             .PostConfigure<IConfiguration>((o, configuration) => o.Bootstrap.Namespace ??= configuration["POD_NAMESPACE"])
+            .PostConfigure<IConfiguration>((o, configuration) => o.Audit.Namespace ??= configuration["POD_NAMESPACE"])
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BootstrapOptions>().ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InjectorOptions>, InjectorOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, AuditOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookMetrics>();
@@ -46,6 +49,14 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<SecretCache>();
         services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretCache>());
         services.AddSingleton<ClusterState>();
+        services.AddSingleton<NetworkPolicyCache>();
+        services.AddSingleton<NetworkPolicyGuard>();
+        services.AddSingleton<ServiceCache>();
+        services.AddSingleton<IServiceLookup>(sp => sp.GetRequiredService<ServiceCache>());
+        services.AddSingleton<CheckCaches>();
+        services.AddSingleton<AuditEventRecorder>();
+        services.AddSingleton<AuditCycle>();
+        services.AddSingleton<AuditLoop>();
 
         services.AddSingleton<ServingCertificate>();
         services.AddSingleton<CertificateService>();
@@ -55,6 +66,8 @@ internal static class WebhookServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CertificateService>());
         services.AddHostedService(sp => sp.GetRequiredService<WebhookBootstrapper>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterState>());
+        services.AddHostedService(sp => sp.GetRequiredService<CheckCaches>());
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLoop>());
 
         services.AddSingleton<AdmissionPipeline>();
         services.AddSingleton<MutationHandler>();

@@ -18,6 +18,7 @@ internal sealed class MutationHandler(
     PodInjector injector,
     NamespaceCache namespaces,
     ClusterState cluster,
+    NetworkPolicyGuard networkPolicies,
     IOptions<WebhookOptions> options)
 {
     public Task<AdmissionDecision> DecideAsync(AdmissionRequest request, CancellationToken cancellationToken)
@@ -94,6 +95,17 @@ internal sealed class MutationHandler(
 
         var result = injector.Inject(pod, ns, cluster.Info);
         warnings.AddRange(result.Warnings);
+        if (await networkPolicies.CheckAsync(result, namespaceName, cancellationToken) is { } advice)
+        {
+            if (advice.Reject)
+            {
+                return AdmissionDecision.Deny(AdmissionResults.Denied, "no NetworkPolicy selects the pod",
+                    advice.Message + " (Injector:NetworkPolicyCheck=Reject)", warnings: warnings);
+            }
+
+            warnings.Add(advice.Message);
+        }
+
         return result.Decision switch
         {
             InjectionDecision.Injected => new AdmissionDecision

@@ -19,6 +19,7 @@ internal sealed class ValidationHandler(
     PodValidator validator,
     NamespaceCache namespaces,
     ISecretLookup secrets,
+    IServiceLookup services,
     IOptions<WebhookOptions> options)
 {
     /// <summary>The API group each handled kind lives in.</summary>
@@ -100,7 +101,7 @@ internal sealed class ValidationHandler(
         }
 
         var counting = new CountingSecretLookup(secrets);
-        var result = await validator.ValidateAsync(template, lookup.Info, counting, cancellationToken);
+        var result = await validator.ValidateAsync(template, lookup.Info, counting, services, cancellationToken);
 
         // Core adds one error per lookup that could not be answered. Only when those are all the errors does the
         // policy decide; an error that is certain anyway (a bad annotation) refuses the object under either policy.

@@ -40,6 +40,9 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
 
     protected WebhookOptions Options => options.Value;
 
+    /// <summary>Every cached entry by key (<c>namespace/name</c>); enumerating never blocks the watch.</summary>
+    protected IEnumerable<KeyValuePair<string, TEntry>> Entries => _items;
+
     /// <summary>One page of the list.</summary>
     protected abstract Task<TList> ListAsync(string? continueToken, CancellationToken cancellationToken);
 

@@ -64,6 +64,16 @@ public sealed class WebhookOptions
     [Required]
     public string BindAddress { get; set; } = "*";
 
+    /// <summary>
+    /// Cache Services (list+watch, cluster-wide) so <c>/validate</c> warns when the certificate misses the DNS names
+    /// of a Service that selects the pod, or when a Service targets a protected port by number. Default true;
+    /// false skips both checks and needs no RBAC on services.
+    /// </summary>
+    public bool CheckServices { get; set; } = true;
+
+    /// <summary>The in-cluster escaped-pod audit (<c>Webhook:Audit:*</c>); off by default.</summary>
+    public AuditOptions Audit { get; set; } = new();
+
     /// <summary>The self-signed overlay's start-up (<c>Webhook:Bootstrap:*</c>).</summary>
     public BootstrapOptions Bootstrap { get; set; } = new();
 }

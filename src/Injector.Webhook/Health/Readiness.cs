@@ -8,7 +8,7 @@ namespace Injector.Webhook.Health;
 /// <c>/readyz</c>: ready when the certificate the API server trusts is loaded, the API caches have synced (and
 /// the bootstrap, when on, has patched the caBundle), and the process is not shutting down.
 /// </summary>
-internal sealed class Readiness(ServingCertificate certificate, ClusterState cluster, WebhookBootstrapper bootstrapper, IHostApplicationLifetime lifetime)
+internal sealed class Readiness(ServingCertificate certificate, ClusterState cluster, CheckCaches checkCaches, WebhookBootstrapper bootstrapper, IHostApplicationLifetime lifetime)
 {
     public IReadOnlyList<string> Pending()
     {
@@ -29,6 +29,7 @@ internal sealed class Readiness(ServingCertificate certificate, ClusterState clu
         }
 
         pending.AddRange(cluster.Pending());
+        pending.AddRange(checkCaches.Pending());
         return pending;
     }
 }

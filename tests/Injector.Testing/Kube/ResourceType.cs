@@ -22,6 +22,10 @@ public sealed record ResourceType(string ApiPrefix, string Plural, string Kind, 
     public static readonly ResourceType Jobs = new("/apis/batch/v1", "jobs", "Job", true);
     public static readonly ResourceType CronJobs = new("/apis/batch/v1", "cronjobs", "CronJob", true);
 
+    public static readonly ResourceType NetworkPolicies = new("/apis/networking.k8s.io/v1", "networkpolicies", "NetworkPolicy", true);
+    public static readonly ResourceType Leases = new("/apis/coordination.k8s.io/v1", "leases", "Lease", true);
+    public static readonly ResourceType Events = new("/api/v1", "events", "Event", true);
+
     public static readonly ResourceType MutatingWebhookConfigurations =
         new("/apis/admissionregistration.k8s.io/v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false);
 
@@ -33,5 +37,6 @@ public sealed record ResourceType(string ApiPrefix, string Plural, string Kind, 
     [
         Namespaces, Secrets, ConfigMaps, Pods, Services, ServiceAccounts, Deployments, StatefulSets, DaemonSets,
         ReplicaSets, Jobs, CronJobs, MutatingWebhookConfigurations, ValidatingWebhookConfigurations,
+        NetworkPolicies, Leases, Events,
     ];
 }

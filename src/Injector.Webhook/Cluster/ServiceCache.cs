@@ -1,0 +1,62 @@
+using Injector.Core.Validation;
+using Injector.Webhook.Configuration;
+using Injector.Webhook.Metrics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Options;
+
+namespace Injector.Webhook.Cluster;
+
+/// <summary>
+/// Services from list+watch, kept as namespace, name, <c>selector</c> and <c>ports</c> only: what <c>/validate</c>
+/// needs to find the Services that select a pod (their DNS names must be in its certificate) and the ports they
+/// target. With <see cref="WebhookOptions.CheckServices"/> false it never runs and answers null (check skipped).
+/// </summary>
+internal sealed class ServiceCache(
+    IKubernetes client,
+    IOptions<WebhookOptions> options,
+    TimeProvider timeProvider,
+    WebhookMetrics metrics,
+    ILogger<ServiceCache> logger)
+    : ResourceCache<V1Service, V1ServiceList, V1Service>(options, timeProvider, metrics, logger), IServiceLookup
+{
+    public override string ResourceName => "services";
+
+    /// <summary>
+    /// The cached Services of the namespace; null until the first list (the checks are then skipped, not failed).
+    /// A Service applied in the same <c>kubectl apply</c> as its workload may not have arrived yet: the checks are
+    /// warnings, and the next apply shows them. A scan of every entry, cheap next to the certificate parsing that
+    /// the same validation does.
+    /// </summary>
+    public IReadOnlyList<V1Service>? InNamespace(string namespaceName)
+    {
+        ArgumentNullException.ThrowIfNull(namespaceName);
+        if (!Options.CheckServices || !IsSynced)
+        {
+            return null;
+        }
+
+        var prefix = namespaceName + "/";
+        return [.. Entries.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => kv.Value)];
+    }
+
+    // Explicit: the base class's ListAsync is the API list of the informer, a different thing.
+    Task<IReadOnlyList<V1Service>?> IServiceLookup.ListAsync(string namespaceName, CancellationToken cancellationToken)
+        => Task.FromResult(InNamespace(namespaceName));
+
+    protected override Task<V1ServiceList> ListAsync(string? continueToken, CancellationToken cancellationToken)
+        => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
+
+    protected override IAsyncEnumerable<(WatchEventType Type, V1Service Object)> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken)
+        => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+
+    protected override V1Service Project(V1Service obj) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = obj.Metadata?.Name, NamespaceProperty = obj.Metadata?.NamespaceProperty },
+        Spec = new V1ServiceSpec
+        {
+            Selector = obj.Spec?.Selector,
+            Ports = obj.Spec?.Ports?.Select(p => new V1ServicePort { Name = p.Name, Port = p.Port, TargetPort = p.TargetPort, Protocol = p.Protocol }).ToList(),
+        },
+    };
+}

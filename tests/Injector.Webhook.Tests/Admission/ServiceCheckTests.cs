@@ -1,0 +1,120 @@
+using System.Text;
+using Injector.Testing.Kube;
+using Injector.Webhook.Tests.Support;
+
+namespace Injector.Webhook.Tests.Admission;
+
+/// <summary>
+/// Issue 7 at admission: <c>/validate</c> reads the Services of the namespace from the Service cache and warns when
+/// the certificate misses the DNS names of a Service that selects the pod, and when a Service targets a protected
+/// app port by number (its traffic would reach the app in plaintext).
+/// </summary>
+public sealed class ServiceCheckTests
+{
+    private const string Uncovered = "does not cover";
+    private const string ByNumber = "by number";
+
+    private static void Seed(FakeKubeApiServer api, TestPki pki)
+    {
+        api.LoadFixtures();
+        api.Put(ResourceType.Namespaces, """{"metadata":{"name":"shop"}}""");
+
+        // The certificate names the Service only as web.shop.svc: web, web.shop and the cluster.local name are missing.
+        using var leaf = pki.IssueServer("web", "web.shop.svc");
+        string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
+        var crt = B64(Injector.Tls.Certificates.CertificateGenerator.ToCertificatePem(leaf));
+        var key = B64(Injector.Tls.Certificates.CertificateGenerator.ToPrivateKeyPem(leaf));
+        api.Put(ResourceType.Secrets, $$"""{"metadata":{"name":"web-cert","namespace":"shop"},"type":"kubernetes.io/tls","data":{"tls.crt":"{{crt}}","tls.key":"{{key}}"} }""");
+        api.Put(ResourceType.Services, """{"metadata":{"name":"web","namespace":"shop"},"spec":{"selector":{"app":"web"},"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":8080}]}}""");
+        api.Put(ResourceType.Services, """{"metadata":{"name":"web-named","namespace":"shop"},"spec":{"selector":{"app":"web"},"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":"http"}]}}""");
+        api.Put(ResourceType.Services, """{"metadata":{"name":"other","namespace":"shop"},"spec":{"selector":{"app":"other"},"ports":[{"port":80,"protocol":"TCP","targetPort":8080}]}}""");
+    }
+
+    /// <summary>The recorded Deployment CREATE, opted in, labelled <c>app=web</c>, naming <c>web-cert</c>, in namespace shop.</summary>
+    private static string DeploymentReview()
+    {
+        var review = AdmissionFixtures.Review("v1.28", "15-v1-Deployment-CREATE.json");
+        var request = review["request"]!;
+        request["namespace"] = "shop";
+        if (request["object"]!["metadata"]!["namespace"] is not null)
+        {
+            request["object"]!["metadata"]!["namespace"] = "shop";
+        }
+
+        var template = request["object"]!["spec"]!["template"]!["metadata"]!;
+        template["labels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "web", ["tls-injector.io/inject"] = "true" };
+        template["annotations"]!["tls-injector.io/secret"] = "web-cert";
+        return review.ToJsonString();
+    }
+
+    [Fact]
+    public async Task Validate_Warns_AboutMissingServiceNames_AndNumericTargetPorts()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        await using var host = await WebhookHost.StartAsync(api);
+
+        using var response = await host.PostAsync("/validate", DeploymentReview());
+        var answer = await AdmissionAnswer.ReadAsync(response);
+        Assert.True(answer.Allowed, answer.Message);
+
+        var names = answer.Warnings.Where(w => w.Contains(Uncovered, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, names.Count);
+        var web = Assert.Single(names, w => w.Contains("Service \"shop/web\"", StringComparison.Ordinal));
+        Assert.Contains("web.shop.svc.cluster.local", web, StringComparison.Ordinal);
+        Assert.Contains("CN=web", web, StringComparison.Ordinal);
+        Assert.Single(names, w => w.Contains("Service \"shop/web-named\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(answer.Warnings, w => w.Contains("\"shop/other\"", StringComparison.Ordinal));
+
+        // Only the Service that names 8080 by number bypasses the sidecar; the named one follows the name to the TLS port.
+        var numeric = Assert.Single(answer.Warnings, w => w.Contains(ByNumber, StringComparison.Ordinal));
+        Assert.Contains("Service \"shop/web\" port 443 targets app port 8080", numeric, StringComparison.Ordinal);
+        Assert.Contains("targetPort: http", numeric, StringComparison.Ordinal);
+
+        // From the cache: one cluster-wide list, no per-request Service call.
+        Assert.DoesNotContain(api.Requests, r => r.Path.StartsWith("/api/v1/namespaces/shop/services", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Validate_SeesAServiceAddedLater_ThroughTheWatch()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        api.Delete(ResourceType.Services, "shop", "web");
+        api.Delete(ResourceType.Services, "shop", "web-named");
+        await using var host = await WebhookHost.StartAsync(api);
+
+        using (var response = await host.PostAsync("/validate", DeploymentReview()))
+        {
+            var before = await AdmissionAnswer.ReadAsync(response);
+            Assert.DoesNotContain(before.Warnings, w => w.Contains(Uncovered, StringComparison.Ordinal) || w.Contains(ByNumber, StringComparison.Ordinal));
+        }
+
+        Assert.True(await api.WaitForWatchesAsync(ResourceType.Services, 1, TimeSpan.FromSeconds(30)));
+        api.Put(ResourceType.Services, """{"metadata":{"name":"late","namespace":"shop"},"spec":{"selector":{"app":"web"},"ports":[{"port":443,"protocol":"TCP","targetPort":8080}]}}""");
+        await Eventually.WaitAsync(async () =>
+        {
+            using var response = await host.PostAsync("/validate", DeploymentReview());
+            var answer = await AdmissionAnswer.ReadAsync(response);
+            return answer.Warnings.Any(w => w.Contains("Service \"shop/late\"", StringComparison.Ordinal) && w.Contains(Uncovered, StringComparison.Ordinal))
+                && answer.Warnings.Any(w => w.Contains("Service \"shop/late\"", StringComparison.Ordinal) && w.Contains(ByNumber, StringComparison.Ordinal));
+        }, "the watched Service to be checked");
+    }
+
+    [Fact]
+    public async Task Validate_SkipsServiceChecks_AndNeverListsServices_WhenOff()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Webhook:CheckServices"] = "false" });
+
+        using var response = await host.PostAsync("/validate", DeploymentReview());
+        var answer = await AdmissionAnswer.ReadAsync(response);
+        Assert.True(answer.Allowed, answer.Message);
+        Assert.DoesNotContain(answer.Warnings, w => w.Contains(Uncovered, StringComparison.Ordinal) || w.Contains(ByNumber, StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Requests, r => r.Path.Contains("/services", StringComparison.Ordinal));
+    }
+}
