@@ -11,6 +11,17 @@ public static class Golden
 {
     public static bool Refresh => Environment.GetEnvironmentVariable("REFRESH_GOLDEN") == "1";
 
+    /// <summary>
+    /// The case names of a golden directory: every <c>NAME.yaml</c> that is not itself an output
+    /// (<c>NAME<paramref name="outputSuffix"/></c>), in a stable order.
+    /// </summary>
+    public static IReadOnlyList<string> Cases(string directory, string outputSuffix)
+        => [.. Directory.GetFiles(directory, "*.yaml")
+            .Where(f => !f.EndsWith(outputSuffix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()];
+
     public static void AssertMatches(string goldenPath, string actual)
     {
         ArgumentNullException.ThrowIfNull(goldenPath);

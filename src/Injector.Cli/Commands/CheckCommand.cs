@@ -75,8 +75,18 @@ internal static class CheckCommand
             }
 
             var nsName = template.Namespace ?? args.DefaultNamespace;
-            var ns = namespaces.GetValueOrDefault(nsName)
-                ?? (args.Cluster is null ? NamespaceInfo.Empty(nsName) : await args.Cluster.GetNamespaceAsync(nsName, cancellationToken));
+            NamespaceInfo ns;
+            try
+            {
+                ns = namespaces.GetValueOrDefault(nsName)
+                    ?? (args.Cluster is null ? NamespaceInfo.Empty(nsName) : await args.Cluster.GetNamespaceAsync(nsName, cancellationToken));
+            }
+            catch (Exception ex) when (ex is k8s.Autorest.HttpOperationException or HttpRequestException)
+            {
+                stderr.WriteLine($"error: cannot read namespace {nsName} from the cluster: {Reason(ex)}. Hint: check the kubeconfig (--kubeconfig, KUBECONFIG) and that you may get namespaces.");
+                return ExitCodes.BadInput;
+            }
+
             var result = await validator.ValidateAsync(template, ns, secrets, services, cancellationToken);
             checkedCount++;
             foreach (var error in result.Errors)
@@ -95,6 +105,9 @@ internal static class CheckCommand
         stdout.WriteLine($"checked {checkedCount} workload(s): {errors} error(s), {warnings} warning(s)");
         return errors > 0 ? ExitCodes.PolicyErrors : ExitCodes.Ok;
     }
+
+    private static string Reason(Exception ex)
+        => ex is k8s.Autorest.HttpOperationException http ? $"{(int)http.Response.StatusCode} {http.Response.StatusCode}" : ex.Message;
 }
 
 /// <summary>What <c>check</c> was asked to do.</summary>

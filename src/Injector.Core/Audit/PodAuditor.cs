@@ -58,8 +58,8 @@ public static class PodAuditor
         var hasProxy = spec.Containers.Concat(spec.InitContainers ?? []).Any(c => c.Name == ContractNames.ProxyContainerName);
         var annotations = metadata.Annotations;
         var status = InjectionStatus.TryParse(annotations is not null && annotations.TryGetValue(ContractNames.Status, out var json) ? json : null);
-        var (admittedMetadata, admittedSpec) = hasProxy && status is not null ? AdmittedPod.Reconstruct(pod, status) : (metadata, spec);
-        var resolution = SettingsResolver.Resolve(admittedMetadata, admittedSpec, ns, options);
+        // The resolver reads an injected pod as it was admitted (status, moved port names), so its hash is comparable.
+        var resolution = SettingsResolver.Resolve(metadata, spec, ns, options);
         var errors = resolution.Errors.Select(e => e.Message).ToList();
         var finding = new AuditFinding
         {

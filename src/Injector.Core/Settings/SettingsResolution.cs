@@ -9,4 +9,11 @@ public sealed record SettingsResolution(
     IReadOnlyList<SettingProblem> Errors,
     IReadOnlyList<SettingProblem> Warnings,
     string? SecretName = null,
-    string? ClientCaSecretName = null);
+    string? ClientCaSecretName = null)
+{
+    /// <summary>How messages name where the Secret name came from, e.g. <c>namespace default annotation tls-injector.io/secret="web-tls"</c>.</summary>
+    public string? SecretSource { get; init; }
+
+    /// <summary>As <see cref="SecretSource"/>, for the client CA Secret.</summary>
+    public string? ClientCaSource { get; init; }
+}

@@ -13,8 +13,8 @@ public static partial class SettingsResolver
 
     private static List<PortMapping> ResolvePorts(EffectiveAnnotations values, V1PodSpec spec, InjectionStatus? status, InjectorOptions options, List<SettingProblem> errors)
     {
-        var appPorts = DeclaredPorts(spec.Containers ?? [], status is not null).ToList();
-        var allPorts = appPorts.Concat(DeclaredPorts(spec.InitContainers ?? [], status is not null)).ToList();
+        var appPorts = DeclaredPorts(spec.Containers ?? [], status).ToList();
+        var allPorts = appPorts.Concat(DeclaredPorts(spec.InitContainers ?? [], status)).ToList();
         var text = values.Get(ContractNames.Ports);
         var mappings = new List<PortMapping>();
 
@@ -136,10 +136,19 @@ public static partial class SettingsResolver
         return port;
     }
 
-    private static IEnumerable<DeclaredPort> DeclaredPorts(IEnumerable<V1Container> containers, bool injected)
+    /// <summary>
+    /// The ports as the pod declared them before injection: on an injected pod (<paramref name="status"/> set) the
+    /// sidecar's ports are not the app's, and a protected port gets back the name that moved to the sidecar, so
+    /// re-resolving an injected pod gives the same settings (and hash) as the admission did.
+    /// </summary>
+    private static IEnumerable<DeclaredPort> DeclaredPorts(IEnumerable<V1Container> containers, InjectionStatus? status)
         => containers
-            .Where(c => !(injected && c.Name == ContractNames.ProxyContainerName))
-            .SelectMany(c => (c.Ports ?? []).Select(p => new DeclaredPort(c.Name, p.ContainerPort, p.Name, p.Protocol ?? "TCP")));
+            .Where(c => !(status is not null && c.Name == ContractNames.ProxyContainerName))
+            .SelectMany(c => (c.Ports ?? []).Select(p => new DeclaredPort(
+                c.Name,
+                p.ContainerPort,
+                p.Name ?? status?.Ports.FirstOrDefault(m => m.Container == c.Name && m.AppPort == p.ContainerPort)?.PortName,
+                p.Protocol ?? "TCP")));
 
     private static DeclaredPort? FromStatus(InjectionStatus? status, Func<PortMapping, bool> match)
         => status?.Ports.FirstOrDefault(match) is { } m ? new DeclaredPort(m.Container, m.AppPort, m.PortName, "TCP") : null;

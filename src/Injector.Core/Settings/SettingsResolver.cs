@@ -80,7 +80,7 @@ public static partial class SettingsResolver
         var caToCheck = mtls == MtlsMode.Disabled ? null : clientCa;
         if (errors.Count > 0 || secret is null)
         {
-            return new SettingsResolution(null, errors, warnings, secret, caToCheck);
+            return new SettingsResolution(null, errors, warnings, secret, caToCheck) { SecretSource = values.Describe(ContractNames.Secret), ClientCaSource = values.Describe(ContractNames.ClientCaSecret) };
         }
 
         var settings = new TlsSettings
@@ -94,7 +94,7 @@ public static partial class SettingsResolver
             Plaintext = plaintext,
             BindLoopback = loopbackText == ContractNames.True,
         };
-        return new SettingsResolution(settings, errors, warnings, secret, caToCheck);
+        return new SettingsResolution(settings, errors, warnings, secret, caToCheck) { SecretSource = values.Describe(ContractNames.Secret), ClientCaSource = values.Describe(ContractNames.ClientCaSecret) };
     }
 
     private static void CheckUnknownKeys(IEnumerable<string> keys, List<SettingProblem> into, bool fromNamespace)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Injector.Core.Contract;
 using Injector.Tls.Certificates;
 
 namespace Injector.Core.Validation;
@@ -14,9 +13,9 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
     /// <summary>Checks the server Secret named by <c>tls-injector.io/secret</c>; returns the certificate when it loads.</summary>
-    public LoadedCertificate? CheckServerSecret(string secretName, SecretLookupResult lookup)
+    public LoadedCertificate? CheckServerSecret(string secretName, string source, SecretLookupResult lookup)
     {
-        var where = $"{objectName}: annotation {ContractNames.Secret}=\"{secretName}\"";
+        var where = $"{objectName}: {source}";
         if (!Found(where, secretName, lookup, "holding tls.crt and tls.key (kubectl create secret tls " + secretName + " --cert=tls.crt --key=tls.key -n " + secretNamespace + ", or a cert-manager Certificate with spec.secretName: " + secretName + ")"))
         {
             return null;
@@ -61,9 +60,9 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
     /// Each Service that selects the pod is reached as <c>svc</c>, <c>svc.ns</c>, <c>svc.ns.svc</c> and
     /// <c>svc.ns.svc.cluster.local</c>; a client that uses a name the certificate does not carry fails hostname checks.
     /// </summary>
-    public void CheckServiceNames(string secretName, LoadedCertificate certificate, IEnumerable<string> serviceNames)
+    public void CheckServiceNames(string source, LoadedCertificate certificate, IEnumerable<string> serviceNames)
     {
-        var where = $"{objectName}: annotation {ContractNames.Secret}=\"{secretName}\"";
+        var where = $"{objectName}: {source}";
         foreach (var service in serviceNames)
         {
             string[] names = [service, $"{service}.{secretNamespace}", $"{service}.{secretNamespace}.svc", $"{service}.{secretNamespace}.svc.cluster.local"];
@@ -80,9 +79,9 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
         => certificate.Leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).ToArray();
 
     /// <summary>Checks the client CA Secret named by <c>tls-injector.io/client-ca-secret</c>.</summary>
-    public void CheckClientCaSecret(string secretName, SecretLookupResult lookup)
+    public void CheckClientCaSecret(string secretName, string source, SecretLookupResult lookup)
     {
-        var where = $"{objectName}: annotation {ContractNames.ClientCaSecret}=\"{secretName}\"";
+        var where = $"{objectName}: {source}";
         if (!Found(where, secretName, lookup, "whose ca.crt holds the CA that signs client certificates (kubectl create secret generic " + secretName + " --from-file=ca.crt -n " + secretNamespace + ")"))
         {
             return;

@@ -55,13 +55,14 @@ public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvi
 
         var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
         var secret = resolution.SecretName;
-        var certificate = secret is null ? null : checks.CheckServerSecret(secret, await secrets.GetAsync(ns.Name, secret, cancellationToken));
+        var secretSource = resolution.SecretSource ?? ContractNames.Secret;
+        var certificate = secret is null ? null : checks.CheckServerSecret(secret, secretSource, await secrets.GetAsync(ns.Name, secret, cancellationToken));
         if (services is not null && await services.ListAsync(ns.Name, cancellationToken) is { } inNamespace)
         {
             var selecting = inNamespace.Where(s => LabelSelectors.MatchesServiceSelector(s.Spec?.Selector, template.Metadata.Labels)).ToList();
             if (secret is not null && certificate is not null)
             {
-                checks.CheckServiceNames(secret, certificate, selecting.Select(s => s.Metadata.Name));
+                checks.CheckServiceNames(secretSource, certificate, selecting.Select(s => s.Metadata.Name));
             }
 
             if (resolution.Settings is { } settings)
@@ -72,7 +73,7 @@ public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvi
 
         if (resolution.ClientCaSecretName is { } clientCa)
         {
-            checks.CheckClientCaSecret(clientCa, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
+            checks.CheckClientCaSecret(clientCa, resolution.ClientCaSource ?? ContractNames.ClientCaSecret, await secrets.GetAsync(ns.Name, clientCa, cancellationToken));
         }
 
         CheckSubPathMounts(name, template.Spec, [resolution.SecretName, resolution.ClientCaSecretName], collector);

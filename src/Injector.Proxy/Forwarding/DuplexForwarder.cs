@@ -79,6 +79,48 @@ internal sealed class DuplexForwarder
 
     private async Task<(ForwardOutcome, Exception?)> ClientToAppAsync(CancellationToken cancellationToken)
     {
+        var result = await PumpAsync(_client, _app, ClientBufferSize, upstream: true, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == ForwardOutcome.Completed)
+        {
+            // The client finished sending (close_notify or FIN): half-close towards the app and keep reading its answer.
+            ShutdownSend(_appSocket);
+        }
+
+        return result;
+    }
+
+    private async Task<(ForwardOutcome, Exception?)> AppToClientAsync(CancellationToken cancellationToken)
+    {
+        var result = await PumpAsync(_app, _client, AppBufferSize, upstream: false, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome != ForwardOutcome.Completed)
+        {
+            return result;
+        }
+
+        // The app finished: close_notify, then FIN, so the client reads a clean end of stream.
+        try
+        {
+            await _client.ShutdownAsync().ConfigureAwait(false);
+            ShutdownSend(_clientSocket);
+            return (ForwardOutcome.Completed, null);
+        }
+        catch (IOException ex)
+        {
+            return (ForwardOutcome.ClientError, ex);
+        }
+        catch (ObjectDisposedException)
+        {
+            return (ForwardOutcome.Aborted, null);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="sink"/> until the source ends (Completed), a side fails,
+    /// or the copy is cancelled (Aborted). Failures are attributed to the side that failed.
+    /// </summary>
+    private async Task<(ForwardOutcome Outcome, Exception? Error)> PumpAsync(Stream source, Stream sink, int bufferSize, bool upstream, CancellationToken cancellationToken)
+    {
+        var (sourceFailed, sinkFailed) = upstream ? (ForwardOutcome.ClientError, ForwardOutcome.AppError) : (ForwardOutcome.AppError, ForwardOutcome.ClientError);
         byte[]? buffer = null;
         try
         {
@@ -86,50 +128,45 @@ internal sealed class DuplexForwarder
             {
                 if (buffer is null)
                 {
-                    // Wait for data without holding a buffer: an idle keep-alive connection then costs no 16 KiB
+                    // Wait for data without holding a buffer: an idle keep-alive connection then costs no buffer
                     // (SslStream passes a zero-byte read to the socket when it has nothing decrypted; dotnet/runtime#49000).
-                    await _client.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(ClientBufferSize);
+                    await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
                 }
 
                 int read;
                 try
                 {
-                    read = await _client.ReadAsync(buffer.AsMemory(0, ClientBufferSize), cancellationToken).ConfigureAwait(false);
+                    read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException && !cancellationToken.IsCancellationRequested)
                 {
-                    return (ForwardOutcome.ClientError, ex);
+                    return (sourceFailed, ex);
                 }
 
                 if (read == 0)
                 {
-                    break;
+                    return (ForwardOutcome.Completed, null);
                 }
 
                 try
                 {
-                    await _app.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 }
                 catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    return (ForwardOutcome.AppError, ex);
+                    return (sinkFailed, ex);
                 }
 
-                _fromClient += read;
-                _metrics.AddBytesFromClient(read);
+                Count(upstream, read);
 
-                // Keep the buffer while data streams (a full record means more is likely queued); give it back when idle.
-                if (read < ClientBufferSize)
+                // Keep the buffer while data streams (a full read means more is likely queued); give it back when idle.
+                if (read < bufferSize)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;
                 }
             }
-
-            // The client finished sending (close_notify or FIN): half-close towards the app and keep reading its answer.
-            ShutdownSend(_appSocket);
-            return (ForwardOutcome.Completed, null);
         }
         catch (OperationCanceledException)
         {
@@ -148,79 +185,17 @@ internal sealed class DuplexForwarder
         }
     }
 
-    private async Task<(ForwardOutcome, Exception?)> AppToClientAsync(CancellationToken cancellationToken)
+    private void Count(bool upstream, int bytes)
     {
-        byte[]? buffer = null;
-        try
+        if (upstream)
         {
-            while (true)
-            {
-                if (buffer is null)
-                {
-                    await _app.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(AppBufferSize);
-                }
-
-                int read;
-                try
-                {
-                    read = await _app.ReadAsync(buffer.AsMemory(0, AppBufferSize), cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return (ForwardOutcome.AppError, ex);
-                }
-
-                if (read == 0)
-                {
-                    break;
-                }
-
-                try
-                {
-                    await _client.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return (ForwardOutcome.ClientError, ex);
-                }
-
-                _toClient += read;
-                _metrics.AddBytesToClient(read);
-                if (read < AppBufferSize)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
-            }
-
-            // The app finished: close_notify, then FIN, so the client reads a clean end of stream.
-            try
-            {
-                await _client.ShutdownAsync().ConfigureAwait(false);
-                ShutdownSend(_clientSocket);
-            }
-            catch (IOException ex)
-            {
-                return (ForwardOutcome.ClientError, ex);
-            }
-
-            return (ForwardOutcome.Completed, null);
+            _fromClient += bytes;
+            _metrics.AddBytesFromClient(bytes);
         }
-        catch (OperationCanceledException)
+        else
         {
-            return (ForwardOutcome.Aborted, null);
-        }
-        catch (ObjectDisposedException)
-        {
-            return (ForwardOutcome.Aborted, null);
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            _toClient += bytes;
+            _metrics.AddBytesToClient(bytes);
         }
     }
 

@@ -129,12 +129,14 @@ internal sealed partial class ProxyHost : IAsyncDisposable
     public async Task<int> DrainAsync(TimeSpan grace)
     {
         _draining = true;
-        _log.Begin(LogLevel.Information, LogEvents.Draining, "Draining: no new connections")
-            .Add("ActiveConnections", Connections.Count).Add("GraceSeconds", grace.TotalSeconds).Write();
         foreach (var listener in _listeners)
         {
             await listener.StopAcceptingAsync().ConfigureAwait(false);
         }
+
+        // Logged only once the listeners are closed, so the line is true: from here a connect is refused.
+        _log.Begin(LogLevel.Information, LogEvents.Draining, "Draining: no new connections")
+            .Add("ActiveConnections", Connections.Count).Add("GraceSeconds", grace.TotalSeconds).Write();
 
         var forced = 0;
         if (!await Connections.WaitForIdleAsync(grace, _options.TimeProvider).ConfigureAwait(false))

@@ -9,16 +9,7 @@ public sealed class InjectCommandTests
 {
     private static readonly string GoldenDirectory = Path.Combine(RepositoryPaths.Root, "tests", "Injector.Core.Tests", "testdata", "inject");
 
-    public static TheoryData<string> GoldenCases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(GoldenDirectory, "*.injected.yaml").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file)[..^".injected.yaml".Length]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> GoldenCases() => new(Golden.Cases(GoldenDirectory, ".injected.yaml"));
 
     /// <summary>The CLI path over the Core's golden files: stdout is the golden's YAML part, byte for byte.</summary>
     [Theory]

@@ -21,21 +21,12 @@ public sealed class InjectionGoldenTests
 {
     private static readonly string CaseDirectory = Path.Combine(RepositoryPaths.Root, "tests", "Injector.Core.Tests", "testdata", "inject");
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in InputFiles())
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Cases() => new(Golden.Cases(CaseDirectory, ".injected.yaml"));
 
     [Fact]
     public void Discovers_Cases_WithoutStaleGoldens()
     {
-        var inputs = InputFiles().Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        var inputs = Golden.Cases(CaseDirectory, ".injected.yaml").ToHashSet();
         Assert.True(inputs.Count >= 3, $"only {inputs.Count} golden inputs found in {CaseDirectory}");
         var stale = Directory.GetFiles(CaseDirectory, "*.injected.yaml")
             .Select(f => Path.GetFileName(f)[..^".injected.yaml".Length])
@@ -62,9 +53,6 @@ public sealed class InjectionGoldenTests
         Assert.Equal(result.Output, again.Output);
         Assert.DoesNotContain(again.Entries, e => e.Result.Decision == InjectionDecision.Injected);
     }
-
-    private static IEnumerable<string> InputFiles()
-        => Directory.GetFiles(CaseDirectory, "*.yaml").Where(f => !f.EndsWith(".injected.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
     private static (InjectorOptions Options, ClusterInfo Cluster, string Namespace) ReadHeader(string input)
     {

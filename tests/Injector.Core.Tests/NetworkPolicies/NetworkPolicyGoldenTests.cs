@@ -13,16 +13,7 @@ public sealed class NetworkPolicyGoldenTests
 {
     public static readonly string CaseDirectory = Path.Combine(RepositoryPaths.Root, "tests", "Injector.Core.Tests", "testdata", "netpol");
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(CaseDirectory, "*.yaml").Where(f => !f.EndsWith(".netpol.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Cases() => new(Golden.Cases(CaseDirectory, ".netpol.yaml"));
 
     [Theory]
     [MemberData(nameof(Cases))]

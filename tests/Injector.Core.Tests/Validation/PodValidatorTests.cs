@@ -259,6 +259,25 @@ public sealed class PodValidatorTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("ports=8080")]
+    [InlineData("ports=http")]
+    [InlineData("ports=http:9443;mtls=required;client-ca-secret=mesh-ca")]
+    public void Resolves_InjectedPod_ToTheSettingsItWasInjectedWith(string annotations)
+    {
+        var options = new InjectorOptions();
+        var original = Pod(annotations);
+        var before = Injector.Core.Settings.SettingsResolver.Resolve(original.Metadata, original.Spec, NamespaceInfo.Empty(Ns), options).Settings;
+        var injected = new PodInjector(options).Inject(original, NamespaceInfo.Empty(Ns), ClusterInfo.Unknown).Pod;
+
+        var after = Injector.Core.Settings.SettingsResolver.Resolve(injected.Metadata, injected.Spec, NamespaceInfo.Empty(Ns), options).Settings;
+
+        Assert.NotNull(before);
+        Assert.Equal(before.Hash(), after?.Hash());
+        Assert.Equal(before.Ports, after!.Ports);
+    }
+
+    [Theory]
     [InlineData(WorkloadKinds.Deployment)]
     [InlineData(WorkloadKinds.StatefulSet)]
     [InlineData(WorkloadKinds.DaemonSet)]

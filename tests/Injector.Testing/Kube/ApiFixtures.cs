@@ -4,7 +4,7 @@ namespace Injector.Testing.Kube;
 
 /// <summary>
 /// The recorded kube-apiserver responses in <c>tests/fixtures/api/</c> (see its README.md), found by walking up
-/// from the test binary, so tests run the same from the IDE, <c>dotnet test</c> and CI.
+/// from the test binary (or from <c>TLS_INJECTOR_FIXTURES</c>), so tests run the same from the IDE, <c>dotnet test</c> and CI.
 /// </summary>
 public static class ApiFixtures
 {
@@ -26,6 +26,12 @@ public static class ApiFixtures
 
     private static string FindFixturesRoot()
     {
+        // Programs built outside the tree (bench/webhook/run.sh) name the directory instead.
+        if (Environment.GetEnvironmentVariable("TLS_INJECTOR_FIXTURES") is { Length: > 0 } named)
+        {
+            return named;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "tests", "fixtures");

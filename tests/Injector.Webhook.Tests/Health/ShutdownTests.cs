@@ -27,11 +27,11 @@ public sealed class ShutdownTests
         var review = AdmissionFixtures.PodCreate();
         review["request"]!["object"]!["metadata"]!["annotations"]!["example.com/padding"] = new string('x', 256 * 1024);
         var body = Encoding.UTF8.GetBytes(review.ToJsonString());
-        var pipe = new Pipe();
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         using var content = new StreamContent(pipe.Reader.AsStream());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        await pipe.Writer.WriteAsync(body.AsMemory(0, body.Length / 2));
         var sending = host.Client.PostAsync(new Uri(host.BaseAddress, "/mutate"), content);
+        await pipe.Writer.WriteAsync(body.AsMemory(0, body.Length / 2));
         await Task.WhenAny(arrived.Task, sending).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(sending.IsCompleted, sending.Exception?.ToString() ?? "the request finished before its body was sent");
 

@@ -141,7 +141,12 @@ internal sealed class WebhookHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync();
+        if (!App.Lifetime.ApplicationStopped.IsCancellationRequested)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await App.StopAsync(timeout.Token);
+        }
+
         await App.DisposeAsync();
         Pki.Dispose();
         Directory.Dispose();

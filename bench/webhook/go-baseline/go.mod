@@ -1,0 +1,3 @@
+module tls-injector/bench/go-baseline
+
+go 1.19

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Benchmarks POST /mutate of the webhook against a minimal Go net/http TLS server, over HTTPS keep-alive, with wrk.
+# Usage: bench/webhook/run.sh [DURATION]    (default 20s; e.g. 5s for a smoke run)
+# Needs: dotnet, go, wrk, openssl, curl (apt-get install wrk golang-go openssl curl). Everything runs on 127.0.0.1.
+# Prints a Markdown table (and keeps raw wrk output in the printed work directory).
+set -euo pipefail
+
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  sed -n '2,5p' "$0"; exit 0
+fi
+DURATION="${1:-20s}"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+WORK="$(mktemp -d /tmp/webhook-bench.XXXXXX)"
+DOTNET_PORT=18443
+GO_PORT=19443
+PIDS=()
+
+for tool in dotnet go wrk openssl curl; do
+  command -v "$tool" >/dev/null || { echo "missing tool: $tool (apt-get install wrk golang-go openssl curl)" >&2; exit 1; }
+done
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  exec 3>&- 2>/dev/null || true
+}
+trap cleanup EXIT
+
+echo "work directory: $WORK" >&2
+cd "$WORK"
+
+# --- certificates: a P-256 CA and a leaf for 127.0.0.1 --------------------------------------------------------------
+mkdir -p certs
+openssl ecparam -name prime256v1 -genkey -noout -out ca.key 2>/dev/null
+openssl req -x509 -new -key ca.key -out ca.crt -days 2 -subj /CN=bench-ca 2>/dev/null
+openssl ecparam -name prime256v1 -genkey -noout -out certs/tls.key 2>/dev/null
+openssl req -new -key certs/tls.key -out leaf.csr -subj /CN=127.0.0.1 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' > leaf.ext
+openssl x509 -req -in leaf.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile leaf.ext -out certs/tls.crt 2>/dev/null
+
+# --- builds ----------------------------------------------------------------------------------------------------------
+echo "building (Release, ReadyToRun) ..." >&2
+dotnet publish "$ROOT/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -o "$WORK/webhook" >"$WORK/build-webhook.log" 2>&1 || { cat "$WORK/build-webhook.log" >&2; exit 1; }
+dotnet build "$ROOT/bench/webhook/FakeApi/FakeApi.csproj" -c Release -o "$WORK/fakeapi" >"$WORK/build-fakeapi.log" 2>&1 || { cat "$WORK/build-fakeapi.log" >&2; exit 1; }
+(cd "$ROOT/bench/webhook/go-baseline" && GOFLAGS=-mod=mod GOPROXY=off go build -o "$WORK/go-baseline" .)
+sed "s#BODY_FILE#$ROOT/bench/webhook/review.json#" "$ROOT/bench/webhook/post.lua" > post.lua
+
+# --- the API server the webhook lists and watches (the tests' fake, recorded objects) -----------------------------------
+mkfifo api.in
+TLS_INJECTOR_FIXTURES="$ROOT/tests/fixtures" "$WORK/fakeapi/FakeApi" "$WORK" < api.in > api.out 2>&1 &
+PIDS+=($!)
+exec 3> api.in
+for _ in $(seq 300); do [[ -s "$WORK/kubeconfig" ]] && break; sleep 0.1; done
+[[ -s "$WORK/kubeconfig" ]] || { echo "the fake API server did not start:" >&2; cat api.out >&2; exit 1; }
+
+now_ms() { date +%s%3N; }
+
+# Starts a server, measures launch -> first 200 from POST /mutate, runs wrk twice, samples RSS under load.
+measure() {
+  local name="$1" port="$2"; shift 2
+  local url="https://127.0.0.1:$port/mutate" start first pid rss=0
+  start=$(now_ms)
+  "$@" > "$WORK/$name.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1000); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --cacert ca.crt -H 'Content-Type: application/json' \
+      --data-binary @"$ROOT/bench/webhook/review.json" "$url" || true)
+    [[ "$code" == "200" ]] && break
+    sleep 0.01
+  done
+  first=$(( $(now_ms) - start ))
+  [[ "$code" == "200" ]] || { echo "$name never answered 200 (last: $code):" >&2; tail -5 "$WORK/$name.log" >&2; exit 1; }
+  # Warm-up, not measured (JIT tiers, connection pools).
+  wrk -t2 -c16 -d3s -s post.lua "$url" > /dev/null
+  wrk -t2 -c16 -d"$DURATION" --latency -s post.lua "$url" > "$WORK/$name-c16.txt" &
+  local wrk_pid=$!
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    r=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    (( r > rss )) && rss=$r
+    sleep 0.5
+  done
+  wrk -t1 -c1 -d"$DURATION" --latency -s post.lua "$url" > "$WORK/$name-c1.txt"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$name" \
+    "$(awk '/Requests\/sec/ {print $2}' "$WORK/$name-c16.txt")" \
+    "$(awk '$1=="50%" {print $2}' "$WORK/$name-c16.txt")" "$(awk '$1=="99%" {print $2}' "$WORK/$name-c16.txt")" \
+    "$(awk '/Requests\/sec/ {print $2}' "$WORK/$name-c1.txt")" \
+    "$(awk '$1=="50%" {print $2}' "$WORK/$name-c1.txt")" "$(awk '$1=="99%" {print $2}' "$WORK/$name-c1.txt")" \
+    "$(( rss / 1024 ))" "$first" >> "$WORK/results.txt"
+}
+
+WEBHOOK_ENV=(
+  Webhook__Port=$DOTNET_PORT Webhook__BindAddress=127.0.0.1
+  Webhook__CertificateDirectory="$WORK/certs" Webhook__KubeConfig="$WORK/kubeconfig"
+  Injector__ProxyImage=tls-injector/tls-proxy:dev
+)
+
+measure go "$GO_PORT" "$WORK/go-baseline" -addr "127.0.0.1:$GO_PORT" -cert certs/tls.crt -key certs/tls.key
+# As shipped: one compact-JSON request log line per admission (to a file here, as to the container log in a cluster).
+measure dotnet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook/Injector.Webhook"
+# The same with the per-request log line off (Warning and above only), closer to what the Go baseline does.
+QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Warning")
+measure dotnet-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook/Injector.Webhook"
+# For comparison: Server GC (the ASP.NET default; DATAS is on by default in .NET 10), request log off.
+measure dotnet-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 "$WORK/webhook/Injector.Webhook"
+
+echo
+echo "wrk over HTTPS keep-alive, POST /mutate, $(wc -c < "$ROOT/bench/webhook/review.json")-byte AdmissionReview (2-container pod), duration $DURATION"
+echo
+echo "| server | req/s (-t2 -c16) | p50 | p99 | req/s (-t1 -c1) | p50 | p99 | max RSS under load (MB) | launch → first 200 (ms) |"
+echo "|---|---|---|---|---|---|---|---|---|"
+while IFS='|' read -r n a b c d e f g h; do
+  echo "| $n | $a | $b | $c | $d | $e | $f | $g | $h |"
+done < "$WORK/results.txt"

@@ -1,0 +1,21 @@
+# Targets of the admission webhook (src/Injector.Webhook). Included by the main Makefile.
+
+WEBHOOK_PROJECT := src/Injector.Webhook/Injector.Webhook.csproj
+WEBHOOK_TESTS := tests/Injector.Webhook.Tests/Injector.Webhook.Tests.csproj
+WEBHOOK_PORT ?= 8443
+
+.PHONY: webhook-build
+webhook-build: ## Build the admission webhook.
+	$(DOTNET) build $(WEBHOOK_PROJECT) -c $(CONFIGURATION)
+
+.PHONY: webhook-test
+webhook-test: ## Run the webhook tests (real Kestrel, real certificates, fake API server).
+	$(DOTNET) test $(WEBHOOK_TESTS) -c $(CONFIGURATION)
+
+.PHONY: webhook-run-local
+webhook-run-local: ## Run the webhook on this machine with a self-signed certificate against $KUBECONFIG.
+	$(DOTNET) run --project $(WEBHOOK_PROJECT) -c $(CONFIGURATION) -- --self-signed --Webhook:Port=$(WEBHOOK_PORT) --Webhook:BindAddress=127.0.0.1
+
+.PHONY: webhook-bench
+webhook-bench: ## Benchmark POST /mutate against a Go net/http baseline with wrk (bench/webhook/run.sh).
+	bash bench/webhook/run.sh $(BENCH_DURATION)
