@@ -1,6 +1,8 @@
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Injection;
+using Injector.Core.Settings;
+using Injector.Core.Workloads;
 using k8s.Models;
 
 namespace Injector.Core.NetworkPolicies;
@@ -26,8 +28,33 @@ public static class NetworkPolicyAdvice
             return null;
         }
 
-        var name = $"{result.Pod.Metadata.NamespaceProperty}/{result.Pod.Metadata.Name ?? result.Pod.Metadata.GenerateName + "*"}";
-        var appPorts = string.Join(", ", status.Ports.Select(p => p.AppPort));
-        return $"Pod \"{name}\": no NetworkPolicy selects this pod for ingress, so its app port(s) {appPorts} stay reachable in plaintext on the pod IP, around tls-proxy. Fix: tls-injector netpol -f <your manifest> | kubectl apply -f - (or set annotation {ContractNames.BindLoopback}: \"true\" if the app honours it).";
+        var name = $"Pod \"{result.Pod.Metadata.NamespaceProperty}/{result.Pod.Metadata.Name ?? result.Pod.Metadata.GenerateName + "*"}\"";
+        return Message(name, "this pod", status.Ports.Select(p => p.AppPort));
     }
+
+    /// <summary>
+    /// The same advice for a workload's pod template, at validation: admission warnings of a pod go to whoever
+    /// created it, which for a Deployment is the ReplicaSet controller, so <c>kubectl apply</c> would never show
+    /// them. Null for bare Pods (the mutating webhook warns about those), workloads not opted in, settings that do
+    /// not resolve (reported as errors anyway), covered pods, and <see cref="NetworkPolicyCheck.Off"/>.
+    /// </summary>
+    public static string? ForWorkload(PodTemplate template, NamespaceInfo ns, InjectorOptions options, IEnumerable<V1NetworkPolicy> policiesInNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policiesInNamespace);
+        if (options.NetworkPolicyCheck == NetworkPolicyCheck.Off
+            || template.Kind == WorkloadKinds.Pod
+            || OptIn.SkipReason(template.Metadata, template.Spec, ns, options) is not null
+            || SettingsResolver.Resolve(template.Metadata, template.Spec, ns, options).Settings is not { } settings
+            || NetworkPolicyCoverage.IsIngressRestricted(template.Metadata.Labels, policiesInNamespace))
+        {
+            return null;
+        }
+
+        return Message(template.DisplayName, "its pods", settings.Ports.Select(p => p.AppPort));
+    }
+
+    private static string Message(string name, string subject, IEnumerable<int> appPorts)
+        => $"{name}: no NetworkPolicy selects {subject} for ingress, so app port(s) {string.Join(", ", appPorts)} stay reachable in plaintext on the pod IP, around tls-proxy. Fix: tls-injector netpol -f <your manifest> | kubectl apply -f - (or set annotation {ContractNames.BindLoopback}: \"true\" if the app honours it).";
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Injector.Core.Configuration;
 using Injector.Core.Contract;
+using Injector.Core.NetworkPolicies;
 using Injector.Core.Validation;
 using Injector.Core.Workloads;
 using Injector.Webhook.Cluster;
@@ -20,6 +22,8 @@ internal sealed class ValidationHandler(
     NamespaceCache namespaces,
     ISecretLookup secrets,
     IServiceLookup services,
+    NetworkPolicyCache networkPolicies,
+    IOptions<InjectorOptions> injectorOptions,
     IOptions<WebhookOptions> options)
 {
     /// <summary>The API group each handled kind lives in.</summary>
@@ -110,9 +114,21 @@ internal sealed class ValidationHandler(
             return OnLookupFailure(template, result.Errors, result.Warnings);
         }
 
-        return result.Allowed
-            ? AdmissionDecision.Allow(AdmissionResults.Allowed, "valid", result.Warnings)
-            : AdmissionDecision.Deny(AdmissionResults.Denied, $"{result.Errors.Count} error(s)", string.Join("; ", result.Errors), warnings: result.Warnings);
+        if (!result.Allowed)
+        {
+            return AdmissionDecision.Deny(AdmissionResults.Denied, $"{result.Errors.Count} error(s)", string.Join("; ", result.Errors), warnings: result.Warnings);
+        }
+
+        // Issue 8 for workloads: the pods' own warnings would reach only the controller that creates them.
+        var check = injectorOptions.Value.NetworkPolicyCheck;
+        if (NetworkPolicyAdvice.ForWorkload(template, lookup.Info, injectorOptions.Value, check == NetworkPolicyCheck.Off ? [] : networkPolicies.InNamespace(namespaceName)) is { } advice)
+        {
+            return check == NetworkPolicyCheck.Reject
+                ? AdmissionDecision.Deny(AdmissionResults.Denied, "no NetworkPolicy", advice, warnings: result.Warnings)
+                : AdmissionDecision.Allow(AdmissionResults.Allowed, "valid", [.. result.Warnings, advice]);
+        }
+
+        return AdmissionDecision.Allow(AdmissionResults.Allowed, "valid", result.Warnings);
     }
 
     private AdmissionDecision OnLookupFailure(PodTemplate template, IReadOnlyList<string> problems, IReadOnlyList<string>? warnings = null)

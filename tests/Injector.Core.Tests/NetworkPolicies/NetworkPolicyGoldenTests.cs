@@ -81,4 +81,28 @@ public sealed class NetworkPolicyGoldenTests
             Assert.Contains("app port(s) 8080 stay reachable in plaintext", advice, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData(NetworkPolicyCheck.Warn, false, true)]
+    [InlineData(NetworkPolicyCheck.Reject, false, true)]
+    [InlineData(NetworkPolicyCheck.Warn, true, false)]
+    [InlineData(NetworkPolicyCheck.Off, false, false)]
+    public void Advises_ForWorkloadTemplates_SoKubectlApplyShowsIt(NetworkPolicyCheck check, bool withPolicy, bool expectAdvice)
+    {
+        var template = new V1PodTemplateSpec
+        {
+            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web", ["tls-injector.io/inject"] = "true" }, Annotations = new Dictionary<string, string> { ["tls-injector.io/secret"] = "web-tls" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "x", Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }] }] },
+        };
+        var deployment = new V1Deployment { Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "shop" }, Spec = new V1DeploymentSpec { Template = template } };
+        V1NetworkPolicy[] policies = withPolicy ? [new V1NetworkPolicy { Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } } } }] : [];
+
+        var advice = NetworkPolicyAdvice.ForWorkload(Injector.Core.Workloads.WorkloadKinds.GetTemplate(deployment)!, NamespaceInfo.Empty("shop"), new InjectorOptions { NetworkPolicyCheck = check }, policies);
+
+        Assert.Equal(expectAdvice, advice is not null);
+        if (advice is not null)
+        {
+            Assert.StartsWith("Deployment \"shop/web\": no NetworkPolicy selects its pods", advice, StringComparison.Ordinal);
+        }
+    }
 }

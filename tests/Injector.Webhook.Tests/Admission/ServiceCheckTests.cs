@@ -47,6 +47,47 @@ public sealed class ServiceCheckTests
         return review.ToJsonString();
     }
 
+    /// <summary>
+    /// Issue 8 for workloads: a Deployment's pods are created by the ReplicaSet controller, which swallows their
+    /// warnings, so /validate tells <c>kubectl apply</c> of the Deployment itself.
+    /// </summary>
+    [Theory]
+    [InlineData("Warn", false)]
+    [InlineData("Warn", true)]
+    [InlineData("Reject", false)]
+    public async Task Validate_AdvisesNetworkPolicy_ForDeployment_UntilAPolicySelectsItsPods(string mode, bool withPolicy)
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        if (withPolicy)
+        {
+            api.Put(ResourceType.NetworkPolicies, """{"metadata":{"name":"web-tls-only","namespace":"shop"},"spec":{"podSelector":{"matchLabels":{"app":"web"}},"policyTypes":["Ingress"]}}""");
+        }
+
+        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Injector:NetworkPolicyCheck"] = mode });
+
+        using var response = await host.PostAsync("/validate", DeploymentReview());
+        var answer = await AdmissionAnswer.ReadAsync(response);
+
+        const string Advice = "no NetworkPolicy selects its pods for ingress";
+        if (withPolicy)
+        {
+            Assert.True(answer.Allowed, answer.Message);
+            Assert.DoesNotContain(answer.Warnings, w => w.Contains(Advice, StringComparison.Ordinal));
+        }
+        else if (mode == "Reject")
+        {
+            Assert.False(answer.Allowed);
+            Assert.Contains(Advice, answer.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(answer.Allowed, answer.Message);
+            Assert.Contains(answer.Warnings, w => w.Contains(Advice, StringComparison.Ordinal) && w.StartsWith("Deployment \"shop/", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task Validate_Warns_AboutMissingServiceNames_AndNumericTargetPorts()
     {
