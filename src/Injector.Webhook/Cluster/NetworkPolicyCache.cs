@@ -28,8 +28,7 @@ internal sealed class NetworkPolicyCache(
     public IReadOnlyList<V1NetworkPolicy> InNamespace(string namespaceName)
     {
         ArgumentNullException.ThrowIfNull(namespaceName);
-        var prefix = namespaceName + "/";
-        return [.. Entries.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => kv.Value)];
+        return EntriesInNamespace(namespaceName);
     }
 
     /// <summary>

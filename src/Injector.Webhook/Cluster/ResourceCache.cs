@@ -40,8 +40,16 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
 
     protected WebhookOptions Options => options.Value;
 
-    /// <summary>Every cached entry by key (<c>namespace/name</c>); enumerating never blocks the watch.</summary>
-    protected IEnumerable<KeyValuePair<string, TEntry>> Entries => _items;
+    /// <summary>
+    /// The cached entries of one namespace. A scan of every entry (keys are <c>namespace/name</c>, see
+    /// <see cref="Key"/>); enumerating never blocks the watch.
+    /// </summary>
+    protected IReadOnlyList<TEntry> EntriesInNamespace(string namespaceName)
+    {
+        ArgumentNullException.ThrowIfNull(namespaceName);
+        var prefix = namespaceName + "/";
+        return [.. _items.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => kv.Value)];
+    }
 
     /// <summary>One page of the list.</summary>
     protected abstract Task<TList> ListAsync(string? continueToken, CancellationToken cancellationToken);

@@ -36,8 +36,7 @@ internal sealed class ServiceCache(
             return null;
         }
 
-        var prefix = namespaceName + "/";
-        return [.. Entries.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => kv.Value)];
+        return EntriesInNamespace(namespaceName);
     }
 
     // Explicit: the base class's ListAsync is the API list of the informer, a different thing.
