@@ -69,14 +69,12 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
             var missing = names.Where(n => !certificate.Leaf.MatchesHostname(n, allowWildcards: true, allowCommonName: false)).ToList();
             if (missing.Count > 0)
             {
-                var sans = CertificateNames(certificate);
-                Soft($"{where}: certificate \"{certificate.Subject}\" (DNS names: {(sans.Length == 0 ? "none" : string.Join(", ", sans))}) does not cover {string.Join(", ", missing)}, names of Service \"{secretNamespace}/{service}\" that selects this pod; clients using them will fail hostname verification. Fix: add them to the certificate's DNS names (cert-manager: spec.dnsNames).");
+                var sans = CertificateNames.Read(certificate.Leaf).DnsNames;
+                Soft($"{where}: certificate \"{certificate.Subject}\" (DNS names: {(sans.Count == 0 ? "none" : string.Join(", ", sans))}) does not cover {string.Join(", ", missing)}, names of Service \"{secretNamespace}/{service}\" that selects this pod; clients using them will fail hostname verification. Fix: add them to the certificate's DNS names (cert-manager: spec.dnsNames).");
             }
         }
     }
 
-    private static string[] CertificateNames(LoadedCertificate certificate)
-        => certificate.Leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).ToArray();
 
     /// <summary>Checks the client CA Secret named by <c>tls-injector.io/client-ca-secret</c>.</summary>
     public void CheckClientCaSecret(string secretName, string source, SecretLookupResult lookup)
