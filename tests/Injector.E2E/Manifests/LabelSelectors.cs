@@ -2,9 +2,15 @@ using k8s.Models;
 
 namespace Injector.E2E.Manifests;
 
-/// <summary>Evaluates a <see cref="V1LabelSelector"/> the way the API server does (k8s.io/apimachinery labels.Selector).</summary>
+/// <summary>
+/// Evaluates the webhook configurations' selectors with Core's <see cref="Injector.Core.NetworkPolicies.LabelSelectors"/>,
+/// adding what a manifest check needs on top: a null selector (absent namespaceSelector/objectSelector) matches
+/// everything, and an unknown operator fails loudly instead of quietly matching nothing.
+/// </summary>
 internal static class LabelSelectors
 {
+    private static readonly HashSet<string> Operators = ["In", "NotIn", "Exists", "DoesNotExist"];
+
     /// <summary>True when <paramref name="labels"/> satisfy <paramref name="selector"/>; a null or empty selector matches everything.</summary>
     public static bool Matches(V1LabelSelector? selector, IReadOnlyDictionary<string, string> labels)
     {
@@ -13,34 +19,14 @@ internal static class LabelSelectors
             return true;
         }
 
-        foreach (var (key, value) in selector.MatchLabels ?? new Dictionary<string, string>())
+        // NotIn and DoesNotExist match objects without the key: that is what lets a namespace with no
+        // tls-injector label reach the pod-label webhook.
+        var unknown = (selector.MatchExpressions ?? []).FirstOrDefault(r => !Operators.Contains(r.OperatorProperty));
+        if (unknown is not null)
         {
-            if (!labels.TryGetValue(key, out var actual) || actual != value)
-            {
-                return false;
-            }
+            throw new InvalidOperationException($"Unknown label selector operator {unknown.OperatorProperty}.");
         }
 
-        foreach (var requirement in selector.MatchExpressions ?? [])
-        {
-            var present = labels.TryGetValue(requirement.Key, out var actual);
-            var values = requirement.Values ?? [];
-            var ok = requirement.OperatorProperty switch
-            {
-                "In" => present && values.Contains(actual),
-                // NotIn and DoesNotExist match objects without the key: that is what lets a namespace
-                // with no tls-injector label reach the pod-label webhook.
-                "NotIn" => !present || !values.Contains(actual),
-                "Exists" => present,
-                "DoesNotExist" => !present,
-                _ => throw new InvalidOperationException($"Unknown label selector operator {requirement.OperatorProperty}."),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return Injector.Core.NetworkPolicies.LabelSelectors.Matches(selector, labels.ToDictionary());
     }
 }
