@@ -24,7 +24,7 @@ public sealed class PodInjector(InjectorOptions options)
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(cluster);
-        return Inject(pod, ns, cluster, Describe(pod.Metadata ?? new V1ObjectMeta(), ns.Name));
+        return Inject(pod, ns, cluster, PodTemplate.Describe(WorkloadKinds.Pod, ns.Name, PodTemplate.NameOf(pod.Metadata)));
     }
 
     private InjectionResult Inject(V1Pod pod, NamespaceInfo ns, ClusterInfo cluster, string name)
@@ -109,9 +109,6 @@ public sealed class PodInjector(InjectorOptions options)
             _ => cluster.ServerVersion is null || cluster.ServerVersion >= ClusterInfo.NativeSidecarVersion,
         };
     }
-
-    private static string Describe(V1ObjectMeta metadata, string ns)
-        => $"Pod \"{ns}/{metadata.Name ?? (metadata.GenerateName is { } g ? g + "*" : "(unnamed)")}\"";
 
     private static InjectionResult Unchanged(V1Pod pod, InjectionDecision decision, string reason)
         => new() { Decision = decision, Reason = reason, Pod = pod };

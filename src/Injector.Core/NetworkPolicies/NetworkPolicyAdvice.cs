@@ -28,7 +28,7 @@ public static class NetworkPolicyAdvice
             return null;
         }
 
-        var name = $"Pod \"{result.Pod.Metadata.NamespaceProperty}/{result.Pod.Metadata.Name ?? result.Pod.Metadata.GenerateName + "*"}\"";
+        var name = PodTemplate.Describe(WorkloadKinds.Pod, result.Pod.Metadata.NamespaceProperty, PodTemplate.NameOf(result.Pod.Metadata));
         return Message(name, "this pod", status.Ports.Select(p => p.AppPort));
     }
 

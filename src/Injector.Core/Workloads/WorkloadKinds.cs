@@ -66,8 +66,7 @@ public static class WorkloadKinds
 
         PodTemplate Make(string kind, V1ObjectMeta? owner, V1ObjectMeta podMeta, V1PodSpec spec, object root)
         {
-            var name = owner?.Name ?? (owner?.GenerateName is { } g ? g + "*" : null);
-            return new PodTemplate(kind, name, namespaceOverride ?? owner?.NamespaceProperty, podMeta, spec, root);
+            return new PodTemplate(kind, PodTemplate.NameOf(owner), namespaceOverride ?? owner?.NamespaceProperty, podMeta, spec, root);
         }
     }
 
