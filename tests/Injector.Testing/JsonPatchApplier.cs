@@ -20,4 +20,10 @@ public static class JsonPatchApplier
         document.ApplyTo(target);
         return target;
     }
+
+    public static JsonNode Apply(JsonNode original, Injector.Core.Patching.JsonPatch patch)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        return Apply(original, patch.ToJsonArray());
+    }
 }

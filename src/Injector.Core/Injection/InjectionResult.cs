@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Injector.Core.Patching;
 using k8s.Models;
 
 namespace Injector.Core.Injection;
@@ -18,7 +18,7 @@ public sealed record InjectionResult
     public required V1Pod Pod { get; init; }
 
     /// <summary>RFC 6902 operations turning the input pod into <see cref="Pod"/>; empty when nothing changes.</summary>
-    public JsonArray Patch { get; init; } = [];
+    public JsonPatch Patch { get; init; } = JsonPatch.Empty;
 
     /// <summary>Rejection messages when <see cref="Decision"/> is <see cref="InjectionDecision.Denied"/>.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];

@@ -3,7 +3,6 @@ using Injector.Core.Contract;
 using Injector.Core.Patching;
 using Injector.Core.Settings;
 using Injector.Core.Workloads;
-using k8s;
 using k8s.Models;
 
 namespace Injector.Core.Injection;
@@ -59,12 +58,9 @@ public sealed class PodInjector(InjectorOptions options)
             return Denied(pod, [.. resolution.Errors.Select(e => $"{name}: {e.Message}")]) with { Warnings = warnings };
         }
 
-        // KubernetesClient models are mutable and `with` copies only the top level: mutate a deserialized copy.
-        var before = KubernetesJson.Serialize(pod);
-        var copy = KubernetesJson.Deserialize<V1Pod>(before);
+        var copy = PodMutator.CopyForMutation(pod);
         var native = UseNativeSidecar(cluster);
         PodMutator.Apply(copy, settings, native, Options);
-        var after = KubernetesJson.Serialize(copy);
 
         if (!native && spec.RestartPolicy is "Never" or "OnFailure")
         {
@@ -76,7 +72,7 @@ public sealed class PodInjector(InjectorOptions options)
             Decision = InjectionDecision.Injected,
             Reason = native ? "injected native sidecar" : "injected classic sidecar",
             Pod = copy,
-            Patch = JsonPatchDiff.Create(before, after),
+            Patch = JsonPatchDiff.Create(pod, copy, KubernetesModelJson.Options),
             Warnings = warnings,
         };
     }

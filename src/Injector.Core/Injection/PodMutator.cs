@@ -9,7 +9,7 @@ using k8s.Models;
 namespace Injector.Core.Injection;
 
 /// <summary>Contract section 3, applied to a pod copy the caller owns: sidecar, volumes, port takeover, probes, status.</summary>
-internal static class PodMutator
+internal static partial class PodMutator
 {
     public const string ServerVolumeName = "tls-injector-server";
     public const string ClientCaVolumeName = "tls-injector-client-ca";

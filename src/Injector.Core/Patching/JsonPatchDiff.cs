@@ -1,79 +1,129 @@
+using System.Collections;
+using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Injector.Core.Patching;
 
 /// <summary>
-/// Computes an RFC 6902 JSON Patch that turns one JSON document into another. The injector diffs the pod before
-/// and after mutation instead of writing operations by hand (as Istio's createPatch does), so the patch cannot
-/// drift from the object. Hand-written because no diff ships in a package the mirror has: JsonPatch.Net is
-/// missing and Microsoft.AspNetCore.JsonPatch only applies patches (the tests use it to apply ours).
-/// It walks <see cref="JsonElement"/>s of pooled <see cref="JsonDocument"/>s and makes nodes only for the values
-/// it emits: a pod is mostly unchanged, and materializing two node trees cost more than the rest of injection.
+/// Computes the RFC 6902 JSON Patch that turns one object into another. The injector diffs the pod before and
+/// after mutation instead of writing operations by hand (as Istio's createPatch does), so the patch cannot drift
+/// from the object. Both objects are walked through their System.Text.Json contracts — the property names,
+/// null-skipping and converters that serializing them would use — so the diff is of the JSON the API server holds.
+/// Subtrees the two objects share by reference are skipped unread: the injector mutates a copy that shares all it
+/// does not write, so a diff costs what changed, not what the pod holds.
+/// Hand-written because no diff ships in a package the mirror has: JsonPatch.Net is missing and
+/// Microsoft.AspNetCore.JsonPatch only applies patches (the tests use it to apply ours).
 /// </summary>
 public static class JsonPatchDiff
 {
+    private static readonly ConcurrentDictionary<JsonTypeInfo, JsonPropertyInfo?> NameProperties = new();
+
     /// <summary>The operations, in order, that turn <paramref name="from"/> into <paramref name="to"/>.</summary>
-    public static JsonArray Create(JsonElement from, JsonElement to)
+    /// <param name="from">The original, which the patch applies to.</param>
+    /// <param name="to">The object the patched original must equal.</param>
+    /// <param name="options">The serializer options the objects are read and written with (their JSON contract).</param>
+    public static JsonPatch Create<T>(T from, T to, JsonSerializerOptions options)
+        where T : class
     {
-        var ops = new JsonArray();
-        Diff(from, to, new PointerBuilder(), ops);
-        return ops;
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(options);
+        var writer = PatchWriter.Rent();
+        Diff(from, to, options.GetTypeInfo(typeof(T)), writer);
+        return writer.Finish();
     }
 
-    /// <summary>The operations that turn <paramref name="from"/> into <paramref name="to"/> (JSON texts).</summary>
-    public static JsonArray Create(string from, string to)
+    /// <summary>Containers recurse without comparing first, and only leaves are compared.</summary>
+    private static void Diff(object from, object to, JsonTypeInfo contract, PatchWriter writer)
     {
-        using var before = JsonDocument.Parse(from);
-        using var after = JsonDocument.Parse(to);
-        return Create(before.RootElement, after.RootElement);
-    }
-
-    /// <summary>Escapes a key for a JSON Pointer (RFC 6901): <c>~</c> → <c>~0</c>, <c>/</c> → <c>~1</c>.</summary>
-    public static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
-
-    /// <summary>
-    /// Containers recurse without comparing first, and only leaves are compared: a DeepEquals at every level would
-    /// walk each subtree once per ancestor.
-    /// </summary>
-    private static void Diff(JsonElement from, JsonElement to, PointerBuilder path, JsonArray ops)
-    {
-        if (from.ValueKind == JsonValueKind.Object && to.ValueKind == JsonValueKind.Object)
+        if (ReferenceEquals(from, to))
         {
-            DiffObjects(from, to, path, ops);
+            return;
         }
-        else if (from.ValueKind == JsonValueKind.Array && to.ValueKind == JsonValueKind.Array)
+
+        switch (contract.Kind)
         {
-            DiffArrays(from, to, path, ops);
-        }
-        else if (!JsonElement.DeepEquals(from, to))
-        {
-            ops.Add(Op("replace", path.ToString(), to));
+            case JsonTypeInfoKind.Object when from.GetType() == to.GetType():
+                DiffObjects(from, to, contract, writer);
+                break;
+            case JsonTypeInfoKind.Enumerable when from is IList fromList && to is IList toList:
+                DiffLists(fromList, toList, contract.Options.GetTypeInfo(contract.ElementType!), writer);
+                break;
+            case JsonTypeInfoKind.Dictionary when from is IDictionary fromMap && to is IDictionary toMap:
+                DiffDictionaries(fromMap, toMap, contract.Options.GetTypeInfo(contract.ElementType!), writer);
+                break;
+            default:
+                if (!Equals(from, to) && !SameJson(from, to, contract))
+                {
+                    writer.Replace(to, contract);
+                }
+
+                break;
         }
     }
 
-    private static void DiffObjects(JsonElement from, JsonElement to, PointerBuilder path, JsonArray ops)
+    /// <summary>Null members are absent from the JSON (the Kubernetes contract writes no nulls): add or remove them.</summary>
+    private static void DiffObjects(object from, object to, JsonTypeInfo contract, PatchWriter writer)
     {
-        foreach (var property in from.EnumerateObject())
+        foreach (var property in contract.Properties)
         {
-            if (!to.TryGetProperty(property.Name, out _))
+            if (property.Get is not { } get)
             {
-                ops.Add(Op("remove", path.With(Escape(property.Name))));
+                continue;
+            }
+
+            var (before, after) = (get(from), get(to));
+            if (ReferenceEquals(before, after) || (IsScalar(before) && Equals(before, after)))
+            {
+                continue;
+            }
+
+            writer.Path.Push(property.Name);
+            Member(before, after, property.PropertyType, contract.Options, writer);
+            writer.Path.Pop();
+        }
+    }
+
+    private static void DiffDictionaries(IDictionary from, IDictionary to, JsonTypeInfo values, PatchWriter writer)
+    {
+        foreach (DictionaryEntry entry in from)
+        {
+            if (!to.Contains(entry.Key))
+            {
+                writer.Path.Push((string)entry.Key);
+                writer.Remove();
+                writer.Path.Pop();
             }
         }
 
-        foreach (var property in to.EnumerateObject())
+        foreach (DictionaryEntry entry in to)
         {
-            if (from.TryGetProperty(property.Name, out var old))
+            var before = from.Contains(entry.Key) ? from[entry.Key] : null;
+            if (ReferenceEquals(before, entry.Value) || (IsScalar(before) && Equals(before, entry.Value)))
             {
-                path.Push(Escape(property.Name));
-                Diff(old, property.Value, path, ops);
-                path.Pop();
+                continue;
             }
-            else
-            {
-                ops.Add(Op("add", path.With(Escape(property.Name)), property.Value));
-            }
+
+            writer.Path.Push((string)entry.Key);
+            Member(before, entry.Value, values.Type, values.Options, writer);
+            writer.Path.Pop();
+        }
+    }
+
+    private static void Member(object? before, object? after, Type type, JsonSerializerOptions options, PatchWriter writer)
+    {
+        if (before is null)
+        {
+            writer.Add(after, options.GetTypeInfo(type));
+        }
+        else if (after is null)
+        {
+            writer.Remove();
+        }
+        else
+        {
+            Diff(before, after, options.GetTypeInfo(type), writer);
         }
     }
 
@@ -81,24 +131,22 @@ public static class JsonPatchDiff
     /// Keeps the common head and tail and patches only the middle, so inserting one element at the front is one
     /// <c>add</c>, not a <c>replace</c> of every element.
     /// </summary>
-    private static void DiffArrays(JsonElement fromArray, JsonElement toArray, PointerBuilder path, JsonArray ops)
+    private static void DiffLists(IList from, IList to, JsonTypeInfo elements, PatchWriter writer)
     {
-        var from = ToList(fromArray);
-        var to = ToList(toArray);
-        if (NamesOf(from) is { } oldNames && NamesOf(to) is { } newNames && TryDiffByName(from, to, oldNames, newNames, path, ops))
+        if (TryDiffByName(from, to, elements, writer))
         {
             return;
         }
 
         var head = 0;
-        while (head < from.Count && head < to.Count && JsonElement.DeepEquals(from[head], to[head]))
+        while (head < from.Count && head < to.Count && !Differs(from[head], to[head], elements, writer))
         {
             head++;
         }
 
         var tail = 0;
         while (tail < from.Count - head && tail < to.Count - head
-               && JsonElement.DeepEquals(from[from.Count - 1 - tail], to[to.Count - 1 - tail]))
+               && !Differs(from[from.Count - 1 - tail], to[to.Count - 1 - tail], elements, writer))
         {
             tail++;
         }
@@ -108,111 +156,149 @@ public static class JsonPatchDiff
         var paired = Math.Min(oldMiddle, newMiddle);
         for (var i = 0; i < paired; i++)
         {
-            path.Push(head + i);
-            Diff(from[head + i], to[head + i], path, ops);
-            path.Pop();
+            writer.Path.Push(head + i);
+            Element(from[head + i], to[head + i], elements, writer);
+            writer.Path.Pop();
         }
 
         for (var i = paired; i < newMiddle; i++)
         {
-            ops.Add(Op("add", path.With(head + i), to[head + i]));
+            writer.Path.Push(head + i);
+            Element(null, to[head + i], elements, writer);
+            writer.Path.Pop();
         }
 
         // Each removal shifts the rest left, so the same index is removed repeatedly.
         for (var i = paired; i < oldMiddle; i++)
         {
-            ops.Add(Op("remove", path.With(head + paired)));
+            writer.Path.Push(head + paired);
+            writer.Remove();
+            writer.Path.Pop();
         }
     }
 
     /// <summary>
     /// Lists of named objects (containers, volumes, env) are matched by <c>name</c>, their merge key in the API,
     /// so a container inserted before the app is an <c>add</c> and the app's own changes stay small.
-    /// Falls back (returns false) when the surviving elements changed order.
+    /// Falls back (returns false) unless every element has a distinct name and the survivors kept their order.
     /// </summary>
-    private static bool TryDiffByName(List<JsonElement> from, List<JsonElement> to, List<string> oldNames, List<string> newNames, PointerBuilder path, JsonArray ops)
+    private static bool TryDiffByName(IList from, IList to, JsonTypeInfo elements, PatchWriter writer)
     {
-        var kept = newNames.ToHashSet(StringComparer.Ordinal);
-        var existed = oldNames.ToHashSet(StringComparer.Ordinal);
-        if (!oldNames.Where(kept.Contains).SequenceEqual(newNames.Where(existed.Contains)))
+        if (NameProperty(elements) is not { Get: { } name }
+            || NamesOf(from, name) is not { } oldNames
+            || NamesOf(to, name) is not { } newNames)
         {
             return false;
         }
 
-        for (var i = oldNames.Count - 1; i >= 0; i--)
+        var survivors = 0;
+        for (var i = 0; i < newNames.Length; i++)
         {
-            if (!kept.Contains(oldNames[i]))
+            if (Array.IndexOf(oldNames, newNames[i]) is var oldIndex and >= 0)
             {
-                ops.Add(Op("remove", path.With(i)));
+                // Survivors must appear in the same relative order; otherwise a positional diff is clearer.
+                while (survivors < oldNames.Length && Array.IndexOf(newNames, oldNames[survivors]) < 0)
+                {
+                    survivors++;
+                }
+
+                if (survivors != oldIndex)
+                {
+                    return false;
+                }
+
+                survivors++;
             }
         }
 
-        for (var i = 0; i < newNames.Count; i++)
+        for (var i = oldNames.Length - 1; i >= 0; i--)
         {
-            var oldIndex = oldNames.IndexOf(newNames[i]);
-            if (oldIndex >= 0)
+            if (Array.IndexOf(newNames, oldNames[i]) < 0)
             {
-                path.Push(i);
-                Diff(from[oldIndex], to[i], path, ops);
-                path.Pop();
+                writer.Path.Push(i);
+                writer.Remove();
+                writer.Path.Pop();
             }
-            else
-            {
-                ops.Add(Op("add", path.With(i), to[i]));
-            }
+        }
+
+        for (var i = 0; i < newNames.Length; i++)
+        {
+            var oldIndex = Array.IndexOf(oldNames, newNames[i]);
+            writer.Path.Push(i);
+            Element(oldIndex >= 0 ? from[oldIndex] : null, to[i], elements, writer);
+            writer.Path.Pop();
         }
 
         return true;
     }
 
-    /// <summary>The <c>name</c> of every element, or null unless all are objects with distinct string names.</summary>
-    private static List<string>? NamesOf(List<JsonElement> items)
+    /// <summary>A list element: a null element is written as JSON null, so it is a value like any other.</summary>
+    private static void Element(object? before, object? after, JsonTypeInfo elements, PatchWriter writer)
     {
-        var names = new List<string>(items.Count);
-        foreach (var item in items)
+        if (ReferenceEquals(before, after))
         {
-            if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty("name", out var name)
-                || name.ValueKind != JsonValueKind.String
-                || name.GetString() is not { } text
-                || names.Contains(text))
+            return;
+        }
+
+        if (before is null)
+        {
+            writer.Add(after, elements);
+        }
+        else if (after is null)
+        {
+            writer.Replace(null, elements);
+        }
+        else
+        {
+            Diff(before, after, elements, writer);
+        }
+    }
+
+    private static bool Differs(object? before, object? after, JsonTypeInfo elements, PatchWriter writer)
+    {
+        if (ReferenceEquals(before, after))
+        {
+            return false;
+        }
+
+        if (before is null || after is null)
+        {
+            return true;
+        }
+
+        return writer.Differs((before, after, elements), static (s, w) => Diff(s.before, s.after, s.elements, w));
+    }
+
+    /// <summary>The <c>name</c> member of an object contract, looked up once per contract.</summary>
+    private static JsonPropertyInfo? NameProperty(JsonTypeInfo contract)
+        => contract.Kind != JsonTypeInfoKind.Object
+            ? null
+            : NameProperties.GetOrAdd(contract, static c => c.Properties.FirstOrDefault(p => p.Name == "name" && p.PropertyType == typeof(string)));
+
+    /// <summary>The <c>name</c> of every element, or null unless all have distinct non-null names.</summary>
+    private static string[]? NamesOf(IList items, Func<object, object?> name)
+    {
+        var names = new string[items.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (items[i] is not { } item || name(item) is not string text || Array.IndexOf(names, text, 0, i) >= 0)
             {
                 return null;
             }
 
-            names.Add(text);
+            names[i] = text;
         }
 
         return names;
     }
 
-    private static List<JsonElement> ToList(JsonElement array)
-    {
-        var list = new List<JsonElement>(array.GetArrayLength());
-        foreach (var item in array.EnumerateArray())
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
-
-    private static JsonObject Op(string op, string path) => new() { ["op"] = op, ["path"] = path };
-
     /// <summary>
-    /// The value wraps a clone of the element (one buffer); its node tree is built only if someone reads into it,
-    /// and the webhook only writes the patch out.
+    /// Leaves written by a converter (IntOrString, raw JSON such as managedFields) may lack value equality; two
+    /// unshared instances are equal when they serialize alike. Only leaves outside the copy's sharing get here.
     /// </summary>
-    private static JsonObject Op(string op, string path, JsonElement value)
-    {
-        var clone = value.Clone();
-        JsonNode? node = clone.ValueKind switch
-        {
-            JsonValueKind.Object => JsonObject.Create(clone),
-            JsonValueKind.Array => JsonArray.Create(clone),
-            JsonValueKind.Null => null,
-            _ => JsonValue.Create(clone),
-        };
-        return new JsonObject { ["op"] = op, ["path"] = path, ["value"] = node };
-    }
+    private static bool SameJson(object from, object to, JsonTypeInfo contract)
+        => JsonSerializer.SerializeToUtf8Bytes(from, contract).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(to, contract));
+
+    /// <summary>Strings and boxed values: compared by value, since a box is never the same reference twice.</summary>
+    private static bool IsScalar(object? value) => value is string || value?.GetType().IsValueType == true;
 }

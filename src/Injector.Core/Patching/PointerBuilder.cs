@@ -3,26 +3,77 @@ using System.Globalization;
 namespace Injector.Core.Patching;
 
 /// <summary>
-/// The JSON Pointer of the node being compared, kept as segments and turned into a string only when an
-/// operation is emitted: most nodes of a pod are unchanged and never need their path spelled out.
+/// The JSON Pointer (RFC 6901) of the node being compared, kept in one reusable character buffer: segments are
+/// escaped as they are pushed and popped by truncation, so walking a pod allocates nothing for paths.
 /// </summary>
 internal sealed class PointerBuilder
 {
-    private static readonly string[] SmallIndexes = [.. Enumerable.Range(0, 64).Select(i => i.ToString(CultureInfo.InvariantCulture))];
-    private readonly List<string> _segments = [];
+    private readonly List<int> _marks = [];
+    private char[] _buffer = new char[128];
+    private int _length;
 
-    public void Push(string escapedKey) => _segments.Add(escapedKey);
+    /// <summary>The pointer of the current node; empty for the document root.</summary>
+    public ReadOnlySpan<char> Current => _buffer.AsSpan(0, _length);
 
-    public void Push(int index) => _segments.Add(Index(index));
+    /// <summary>Descends into an object member, escaping <c>~</c> as <c>~0</c> and <c>/</c> as <c>~1</c>.</summary>
+    public void Push(string key)
+    {
+        _marks.Add(_length);
+        Append('/');
+        foreach (var c in key)
+        {
+            switch (c)
+            {
+                case '~':
+                    Append('~');
+                    Append('0');
+                    break;
+                case '/':
+                    Append('~');
+                    Append('1');
+                    break;
+                default:
+                    Append(c);
+                    break;
+            }
+        }
+    }
 
-    public void Pop() => _segments.RemoveAt(_segments.Count - 1);
+    /// <summary>Descends into an array element.</summary>
+    public void Push(int index)
+    {
+        _marks.Add(_length);
+        Append('/');
+        int written;
+        while (!index.TryFormat(_buffer.AsSpan(_length), out written, provider: CultureInfo.InvariantCulture))
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
 
-    /// <summary>The pointer of a child of the current node.</summary>
-    public string With(string escapedKey) => ToString() + "/" + escapedKey;
+        _length += written;
+    }
 
-    public string With(int index) => With(Index(index));
+    public void Pop()
+    {
+        _length = _marks[^1];
+        _marks.RemoveAt(_marks.Count - 1);
+    }
 
-    public override string ToString() => _segments.Count == 0 ? string.Empty : "/" + string.Join('/', _segments);
+    public void Clear()
+    {
+        _length = 0;
+        _marks.Clear();
+    }
 
-    private static string Index(int index) => index < SmallIndexes.Length ? SmallIndexes[index] : index.ToString(CultureInfo.InvariantCulture);
+    public override string ToString() => Current.ToString();
+
+    private void Append(char c)
+    {
+        if (_length == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        _buffer[_length++] = c;
+    }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Injector.Core.Patching;
 
 namespace Injector.Webhook.Admission;
 
@@ -23,7 +23,7 @@ internal sealed record AdmissionDecision
     public int Code { get; init; } = 403;
 
     /// <summary>RFC 6902 operations; null or empty when nothing changes.</summary>
-    public JsonArray? Patch { get; init; }
+    public JsonPatch? Patch { get; init; }
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Injector.Core.Workloads;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Metrics;
@@ -78,7 +77,7 @@ internal sealed partial class AdmissionPipeline(
 
     private static AdmissionReview ToReview(AdmissionInput input, AdmissionDecision decision)
     {
-        var patch = decision.Patch is { Count: > 0 } ops ? Encoding.UTF8.GetBytes(ops.ToJsonString()) : null;
+        var patch = decision.Patch is { Count: > 0 } ops ? ops.Utf8.ToArray() : null;
         return new AdmissionReview
         {
             ApiVersion = input.ApiVersion,

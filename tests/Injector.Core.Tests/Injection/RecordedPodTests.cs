@@ -19,6 +19,6 @@ public sealed class RecordedPodTests
         Assert.Equal(InjectionDecision.Injected, result.Decision);
         var original = JsonNode.Parse(KubernetesJson.Serialize(pod))!;
         var patched = JsonPatchApplier.Apply(original, result.Patch);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(KubernetesJson.Serialize(result.Pod)), patched), result.Patch.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(KubernetesJson.Serialize(result.Pod)), patched), result.Patch.ToString());
     }
 }

@@ -105,7 +105,7 @@ public sealed class InjectionGoldenTests
             var before = JsonNode.Parse(KubernetesJson.Serialize(new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = template.Metadata, Spec = template.Spec }))!;
             var patched = JsonPatchApplier.Apply(before, entry.Result.Patch);
             var expected = JsonNode.Parse(KubernetesJson.Serialize(entry.Result.Pod));
-            Assert.True(JsonNode.DeepEquals(expected, patched), $"document {entry.Document}: applying the patch does not give the injected pod.\n{entry.Result.Patch.ToJsonString()}");
+            Assert.True(JsonNode.DeepEquals(expected, patched), $"document {entry.Document}: applying the patch does not give the injected pod.\n{entry.Result.Patch.ToString()}");
         }
     }
 
