@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Injector.Core.Workloads;
+using k8s;
+using k8s.Models;
+
+namespace Injector.Core.Tests.Workloads;
+
+public sealed class KubernetesModelJsonTests
+{
+    [Theory]
+    [InlineData("100m")]
+    [InlineData("1.5Gi")]
+    [InlineData("0.5")]
+    [InlineData("1e3")]
+    [InlineData("1024Ki")]
+    [InlineData("64Mi")]
+    public void Writes_Quantities_AsKubernetesClientDoes_EveryTime(string quantity)
+    {
+        var value = new ResourceQuantity(quantity);
+        var expected = KubernetesJson.Serialize(value);
+
+        Assert.Equal(expected, JsonSerializer.Serialize(value, KubernetesModelJson.Options));
+        Assert.Equal(expected, JsonSerializer.Serialize(value, KubernetesModelJson.Options));
+    }
+
+    [Fact]
+    public void Writes_Pods_AsKubernetesClientDoes()
+    {
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "web", Annotations = new Dictionary<string, string> { ["a/b"] = "c" } },
+            Spec = new V1PodSpec
+            {
+                Containers = [new V1Container { Name = "app", Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2000m") } } }],
+            },
+        };
+
+        Assert.Equal(KubernetesJson.Serialize(pod), JsonSerializer.Serialize(pod, KubernetesModelJson.Options));
+    }
+}
