@@ -58,7 +58,7 @@ public sealed class PodInjector(InjectorOptions options)
             return Denied(pod, [.. resolution.Errors.Select(e => $"{name}: {e.Message}")]) with { Warnings = warnings };
         }
 
-        var copy = PodMutator.CopyForMutation(pod);
+        var copy = PodMutator.CopyForMutation(pod, settings);
         var native = UseNativeSidecar(cluster);
         PodMutator.Apply(copy, settings, native, Options);
 

@@ -88,7 +88,7 @@ internal static partial class PodMutator
             spec.Containers = [sidecar, .. spec.Containers];
         }
 
-        if (settings.Ports.Any(p => p.TlsPort < 1024))
+        if (NeedsLowPorts(settings))
         {
             AllowLowPorts(spec);
         }
@@ -203,7 +203,7 @@ internal static partial class PodMutator
     /// </summary>
     private static void AskAppsToBindLoopback(V1PodSpec spec, TlsSettings settings)
     {
-        foreach (var container in spec.Containers.Where(c => settings.Ports.Any(p => p.Container == c.Name)))
+        foreach (var container in spec.Containers.Where(c => HasProtectedPort(c, settings)))
         {
             var protectedPorts = settings.Ports.Where(p => p.Container == container.Name).Select(p => p.AppPort).ToHashSet();
             var urls = (container.Ports ?? [])

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -17,8 +16,6 @@ namespace Injector.Core.Patching;
 /// </summary>
 public static class JsonPatchDiff
 {
-    private static readonly ConcurrentDictionary<JsonTypeInfo, JsonPropertyInfo?> NameProperties = new();
-
     /// <summary>The operations, in order, that turn <paramref name="from"/> into <paramref name="to"/>.</summary>
     /// <param name="from">The original, which the patch applies to.</param>
     /// <param name="to">The object the patched original must equal.</param>
@@ -47,11 +44,11 @@ public static class JsonPatchDiff
             case JsonTypeInfoKind.Object when from.GetType() == to.GetType():
                 DiffObjects(from, to, contract, writer);
                 break;
-            case JsonTypeInfoKind.Enumerable when from is IList fromList && to is IList toList:
-                DiffLists(fromList, toList, contract.Options.GetTypeInfo(contract.ElementType!), writer);
+            case JsonTypeInfoKind.Enumerable when from is IList fromList && to is IList toList && Shape.Of(contract).Elements is { } elements:
+                DiffLists(fromList, toList, elements, writer);
                 break;
-            case JsonTypeInfoKind.Dictionary when from is IDictionary fromMap && to is IDictionary toMap:
-                DiffDictionaries(fromMap, toMap, contract.Options.GetTypeInfo(contract.ElementType!), writer);
+            case JsonTypeInfoKind.Dictionary when from is IDictionary fromMap && to is IDictionary toMap && Shape.Of(contract).Elements is { } values:
+                DiffDictionaries(fromMap, toMap, values, writer);
                 break;
             default:
                 if (!Equals(from, to) && !SameJson(from, to, contract))
@@ -66,21 +63,16 @@ public static class JsonPatchDiff
     /// <summary>Null members are absent from the JSON (the Kubernetes contract writes no nulls): add or remove them.</summary>
     private static void DiffObjects(object from, object to, JsonTypeInfo contract, PatchWriter writer)
     {
-        foreach (var property in contract.Properties)
+        foreach (var member in Shape.Of(contract).Members)
         {
-            if (property.Get is not { } get)
-            {
-                continue;
-            }
-
-            var (before, after) = (get(from), get(to));
+            var (before, after) = (member.Get(from), member.Get(to));
             if (ReferenceEquals(before, after) || (IsScalar(before) && Equals(before, after)))
             {
                 continue;
             }
 
-            writer.Path.Push(property.Name);
-            Member(before, after, property.PropertyType, contract.Options, writer);
+            writer.Path.Push(member.Name);
+            Member(before, after, member.Contract, writer);
             writer.Path.Pop();
         }
     }
@@ -106,16 +98,16 @@ public static class JsonPatchDiff
             }
 
             writer.Path.Push((string)entry.Key);
-            Member(before, entry.Value, values.Type, values.Options, writer);
+            Member(before, entry.Value, values, writer);
             writer.Path.Pop();
         }
     }
 
-    private static void Member(object? before, object? after, Type type, JsonSerializerOptions options, PatchWriter writer)
+    private static void Member(object? before, object? after, JsonTypeInfo contract, PatchWriter writer)
     {
         if (before is null)
         {
-            writer.Add(after, options.GetTypeInfo(type));
+            writer.Add(after, contract);
         }
         else if (after is null)
         {
@@ -123,7 +115,7 @@ public static class JsonPatchDiff
         }
         else
         {
-            Diff(before, after, options.GetTypeInfo(type), writer);
+            Diff(before, after, contract, writer);
         }
     }
 
@@ -184,7 +176,7 @@ public static class JsonPatchDiff
     /// </summary>
     private static bool TryDiffByName(IList from, IList to, JsonTypeInfo elements, PatchWriter writer)
     {
-        if (NameProperty(elements) is not { Get: { } name }
+        if (Shape.Of(elements).Name is not { Get: { } name }
             || NamesOf(from, name) is not { } oldNames
             || NamesOf(to, name) is not { } newNames)
         {
@@ -268,12 +260,6 @@ public static class JsonPatchDiff
 
         return writer.Differs((before, after, elements), static (s, w) => Diff(s.before, s.after, s.elements, w));
     }
-
-    /// <summary>The <c>name</c> member of an object contract, looked up once per contract.</summary>
-    private static JsonPropertyInfo? NameProperty(JsonTypeInfo contract)
-        => contract.Kind != JsonTypeInfoKind.Object
-            ? null
-            : NameProperties.GetOrAdd(contract, static c => c.Properties.FirstOrDefault(p => p.Name == "name" && p.PropertyType == typeof(string)));
 
     /// <summary>The <c>name</c> of every element, or null unless all have distinct non-null names.</summary>
     private static string[]? NamesOf(IList items, Func<object, object?> name)
