@@ -72,7 +72,7 @@ public sealed class PodInjector(InjectorOptions options)
             Decision = InjectionDecision.Injected,
             Reason = native ? "injected native sidecar" : "injected classic sidecar",
             Pod = copy,
-            Patch = JsonPatchDiff.Create(pod, copy, KubernetesModelJson.Options),
+            Patch = JsonPatchDiff.Create(pod, copy, KubernetesModelJson.Options, KubernetesModelJson.WriteOptions),
             Warnings = warnings,
         };
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
+using Injector.Core.Workloads;
 using Injector.Tls.Settings;
 using k8s.Models;
 
@@ -71,11 +72,12 @@ internal static class SidecarBuilder
     /// <summary>
     /// The parts of the sidecar that depend only on the options, built once per options instance and shared by
     /// every pod injected with them (parsing four quantities per pod cost more than the rest of the container).
-    /// Shared means read-only: <see cref="PodMutator.CopyForMutation"/> copies a probe before anything writes it.
+    /// Shared means read-only: <see cref="PodMutator.CopyForMutation"/> copies a probe before anything writes it,
+    /// and each part is frozen, its JSON written once (<see cref="KubernetesModelJson.Freeze"/>).
     /// </summary>
     private sealed class SidecarParts(InjectorOptions options)
     {
-        public V1ResourceRequirements Resources { get; } = new()
+        public V1ResourceRequirements Resources { get; } = KubernetesModelJson.Freeze(new V1ResourceRequirements
         {
             Requests = new Dictionary<string, ResourceQuantity>
             {
@@ -87,9 +89,9 @@ internal static class SidecarBuilder
                 ["cpu"] = new(options.Resources.CpuLimit),
                 ["memory"] = new(options.Resources.MemoryLimit),
             },
-        };
+        });
 
-        public V1SecurityContext SecurityContext { get; } = new()
+        public V1SecurityContext SecurityContext { get; } = KubernetesModelJson.Freeze(new V1SecurityContext
         {
             RunAsNonRoot = true,
             RunAsUser = options.ProxyUid,
@@ -99,23 +101,23 @@ internal static class SidecarBuilder
             Privileged = false,
             Capabilities = new V1Capabilities { Drop = ["ALL"] },
             SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-        };
+        });
 
         // /started does not depend on the app: in native mode the app starts only once this probe passes.
-        public V1Probe StartupProbe { get; } = HttpProbe("/started", options.HealthPort, periodSeconds: 1, failureThreshold: 120);
+        public V1Probe StartupProbe { get; } = KubernetesModelJson.Freeze(HttpProbe("/started", options.HealthPort, periodSeconds: 1, failureThreshold: 120));
 
-        public V1Probe ReadinessProbe { get; } = HttpProbe("/readyz", options.HealthPort, periodSeconds: 5, failureThreshold: 3);
+        public V1Probe ReadinessProbe { get; } = KubernetesModelJson.Freeze(HttpProbe("/readyz", options.HealthPort, periodSeconds: 5, failureThreshold: 3));
 
-        public V1Probe LivenessProbe { get; } = HttpProbe("/healthz", options.HealthPort, periodSeconds: 10, failureThreshold: 3);
+        public V1Probe LivenessProbe { get; } = KubernetesModelJson.Freeze(HttpProbe("/healthz", options.HealthPort, periodSeconds: 10, failureThreshold: 3));
 
         // Classic mode has no start ordering: the kubelet runs postStart to completion before starting the
         // next container, so the app starts only once the proxy serves (Istio's holdApplicationUntilProxyStarts).
-        public V1Lifecycle ClassicLifecycle { get; } = new()
+        public V1Lifecycle ClassicLifecycle { get; } = KubernetesModelJson.Freeze(new V1Lifecycle
         {
             PostStart = new V1LifecycleHandler
             {
                 Exec = new V1ExecAction { Command = [ProxyBinary, "wait", "--timeout", ClassicWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)] },
             },
-        };
+        });
     }
 }

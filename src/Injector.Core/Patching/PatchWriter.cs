@@ -30,10 +30,15 @@ internal sealed class PatchWriter
     /// <summary>Operations written so far (or, while probing, differences found).</summary>
     public int Count { get; private set; }
 
+    /// <summary>Values are written with these options' contract for their type (see <see cref="Rent"/>).</summary>
+    private JsonSerializerOptions? _valueOptions;
+
     /// <summary>The calling thread's writer, emptied and with an open array.</summary>
-    public static PatchWriter Rent()
+    /// <param name="valueOptions">Options to write values with, when not those of the contracts the diff walks.</param>
+    public static PatchWriter Rent(JsonSerializerOptions? valueOptions)
     {
         var writer = t_cached ?? new PatchWriter();
+        writer._valueOptions = valueOptions;
         t_cached = null;
         writer._buffer.ResetWrittenCount();
         writer._json.Reset(writer._buffer);
@@ -94,7 +99,8 @@ internal sealed class PatchWriter
         if (contract is not null)
         {
             _json.WritePropertyName("value"u8);
-            JsonSerializer.Serialize(_json, value, contract);
+            var valueContract = _valueOptions is { } options && options != contract.Options ? options.GetTypeInfo(contract.Type) : contract;
+            JsonSerializer.Serialize(_json, value, valueContract);
         }
 
         _json.WriteEndObject();
