@@ -30,7 +30,7 @@ public sealed record TlsSettings
     /// <summary>A short, stable digest of the settings, written into <c>tls-injector.io/status</c>.</summary>
     public string Hash()
     {
-        var text = new StringBuilder()
+        var text = new StringBuilder(256)
             .Append("secret=").Append(SecretName)
             .Append(";ports=").AppendJoin(',', Ports.Select(p => $"{p.Container}/{p.AppPort}/{p.PortName}/{p.TlsPort}"))
             .Append(";mtls=").Append(Mtls.ToWire())
@@ -40,6 +40,8 @@ public sealed record TlsSettings
             .Append(";plaintext=").Append(Plaintext.ToWire())
             .Append(BindLoopback ? ";loopback=true" : string.Empty) // absent when false: hashes of older pods stay valid
             .ToString();
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
+        return "sha256:" + Convert.ToHexStringLower(digest[..8]);
     }
 }
