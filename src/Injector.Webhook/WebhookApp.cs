@@ -15,6 +15,9 @@ internal static class WebhookApp
     /// <summary>Paths whose requests are logged at Information; probes and scrapes are logged at Verbose only.</summary>
     private static readonly string[] AdmissionPaths = [AdmissionNames.MutatePath, AdmissionNames.ValidatePath];
 
+    /// <summary>Log events waiting for the console writer; beyond this they are dropped (about 10 s of a busy webhook).</summary>
+    private const int LogQueueCapacity = 50_000;
+
     /// <summary>
     /// The configured app, not yet started. <paramref name="configure"/> lets tests override configuration and
     /// services; <paramref name="ownsStaticLogger"/> is true only for the real process (it replaces the bootstrap logger);
@@ -35,7 +38,10 @@ internal static class WebhookApp
                     .Enrich.FromLogContext();
                 if (console)
                 {
-                    logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                    // Request threads only enqueue; one background worker formats and writes. Writing to the console
+                    // sink directly serialized every admission on its lock (a third of the CPU under load, see
+                    // docs/benchmarks/webhook.md). A full queue drops events rather than stall admissions.
+                    logger.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: LogQueueCapacity);
                 }
             },
             preserveStaticLogger: !ownsStaticLogger);
