@@ -61,7 +61,7 @@ internal static class SidecarBuilder
         ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = path } },
     };
 
-    public static V1Probe HttpProbe(string path, int port, int periodSeconds, int failureThreshold) => new()
+    private static V1Probe HttpProbe(string path, int port, int periodSeconds, int failureThreshold) => new()
     {
         HttpGet = new V1HTTPGetAction { Path = path, Port = port, Scheme = "HTTP" },
         PeriodSeconds = periodSeconds,

@@ -70,7 +70,7 @@ public static class JsonPatchDiff
         foreach (var member in Shape.Of(contract).Members)
         {
             var (before, after) = (member.Get(from), member.Get(to));
-            if (ReferenceEquals(before, after) || (IsScalar(before) && Equals(before, after)))
+            if (Unchanged(before, after))
             {
                 continue;
             }
@@ -96,7 +96,7 @@ public static class JsonPatchDiff
         foreach (DictionaryEntry entry in to)
         {
             var before = from.Contains(entry.Key) ? from[entry.Key] : null;
-            if (ReferenceEquals(before, entry.Value) || (IsScalar(before) && Equals(before, entry.Value)))
+            if (Unchanged(before, entry.Value))
             {
                 continue;
             }
@@ -289,6 +289,10 @@ public static class JsonPatchDiff
     private static bool SameJson(object from, object to, JsonTypeInfo contract)
         => JsonSerializer.SerializeToUtf8Bytes(from, contract).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(to, contract));
 
-    /// <summary>Strings and boxed values: compared by value, since a box is never the same reference twice.</summary>
-    private static bool IsScalar(object? value) => value is string || value?.GetType().IsValueType == true;
+    /// <summary>
+    /// The same object, or an equal string or boxed value: compared by value, since a box is never the same
+    /// reference twice. Anything else is walked (or, for a leaf, compared by <see cref="Diff"/>).
+    /// </summary>
+    private static bool Unchanged(object? before, object? after)
+        => ReferenceEquals(before, after) || ((before is string || before?.GetType().IsValueType == true) && Equals(before, after));
 }

@@ -21,6 +21,9 @@ internal sealed class PatchWriter
     private readonly Utf8JsonWriter _json;
     private int _probing;
 
+    /// <summary>Values are written with these options' contract for their type (see <see cref="Rent"/>).</summary>
+    private JsonSerializerOptions? _valueOptions;
+
     // Values are escaped JSON-style (\") rather than HTML-safe (\u0022): the patch goes to the API server, never
     // into a web page, and is shorter and quicker to write.
     private PatchWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -29,9 +32,6 @@ internal sealed class PatchWriter
 
     /// <summary>Operations written so far (or, while probing, differences found).</summary>
     public int Count { get; private set; }
-
-    /// <summary>Values are written with these options' contract for their type (see <see cref="Rent"/>).</summary>
-    private JsonSerializerOptions? _valueOptions;
 
     /// <summary>The calling thread's writer, emptied and with an open array.</summary>
     /// <param name="valueOptions">Options to write values with, when not those of the contracts the diff walks.</param>
