@@ -21,8 +21,9 @@ BIG_MIB=${BIG_MIB:-1024}           # size of the streamed body
 PROXIES=${PROXIES:-"tls-proxy haproxy nginx stunnel"}
 
 BACKEND_PORT=19080
-# tls-proxy-inline: the same binary with socket continuations run on the epoll thread (an opt-in variant).
-declare -A PORT=([tls-proxy]=19443 [haproxy]=19444 [nginx]=19445 [stunnel]=19446 [tls-proxy-inline]=19447)
+# tls-proxy-pool: the same binary with socket continuations queued to the thread pool (the .NET default; tls-proxy
+# itself runs them inline on the epoll threads, see src/Injector.Proxy/Hosting/SocketEngineMode.cs).
+declare -A PORT=([tls-proxy]=19443 [haproxy]=19444 [nginx]=19445 [stunnel]=19446 [tls-proxy-pool]=19447)
 
 for tool in haproxy nginx stunnel4 wrk curl openssl python3; do
     command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is missing: apt-get install -y haproxy nginx libnginx-mod-stream stunnel4 wrk curl openssl python3" >&2; exit 1; }
@@ -97,7 +98,7 @@ CONF
 command_of() {
     case "$1" in
         tls-proxy) echo "env TLS_PROXY_ROUTES=${PORT[tls-proxy]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19021 SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
-        tls-proxy-inline) echo "env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 TLS_PROXY_ROUTES=${PORT[tls-proxy-inline]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19022 SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
+        tls-proxy-pool) echo "env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 TLS_PROXY_ROUTES=${PORT[tls-proxy-pool]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19022 SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
         haproxy) echo "haproxy -db -f $WORK/haproxy.cfg" ;;
         nginx) echo "nginx -c $WORK/nginx.conf" ;;
         stunnel) echo "stunnel4 $WORK/stunnel.conf" ;;

@@ -1,8 +1,10 @@
 using Injector.Proxy;
 using Injector.Proxy.Commands;
+using Injector.Proxy.Hosting;
 
 // tls-proxy            run the proxy (configuration from TLS_PROXY_* environment variables)
 // tls-proxy wait       block until the proxy in this pod has started (for a postStart hook)
+SocketEngineMode.PreferInlineCompletions(Environment.GetEnvironmentVariable);
 return args switch
 {
     [] or ["run"] => await RunCommand.RunAsync(Environment.GetEnvironmentVariable, Console.OpenStandardOutput(), Console.Error).ConfigureAwait(false),
