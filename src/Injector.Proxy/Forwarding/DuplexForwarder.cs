@@ -126,17 +126,18 @@ internal sealed class DuplexForwarder
         {
             while (true)
             {
-                if (buffer is null)
-                {
-                    // Wait for data without holding a buffer: an idle keep-alive connection then costs no buffer
-                    // (SslStream passes a zero-byte read to the socket when it has nothing decrypted; dotnet/runtime#49000).
-                    await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
-                }
-
                 int read;
                 try
                 {
+                    if (buffer is null)
+                    {
+                        // Wait for data without holding a buffer: an idle keep-alive connection then costs no buffer
+                        // (SslStream passes a zero-byte read to the socket when it has nothing decrypted;
+                        // dotnet/runtime#49000). Most resets arrive here, while the connection is idle.
+                        await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                    }
+
                     read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException && !cancellationToken.IsCancellationRequested)

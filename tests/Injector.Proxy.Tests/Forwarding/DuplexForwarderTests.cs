@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -131,6 +132,30 @@ public sealed class DuplexForwarderTests : IDisposable
         await tls.ShutdownAsync();
 
         Assert.Equal("late words", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task ClientResetWhileIdle_IsLoggedAsClientError_WithItsTlsDetails()
+    {
+        // The common way a client leaves: it got its answer and closes with unread data (session tickets, say), so
+        // the kernel sends RST while the proxy waits for the next request with its zero-byte read.
+        await using var app = new EchoApp();
+        await using var proxy = ProxyHarness.Start(ProxyHarness.Environment(app.Port, _secret.Directory));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(proxy.TlsEndPoint);
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        await tls.AuthenticateAsClientAsync(ProxyHarness.ClientOptions(_pki.Ca));
+        Assert.Equal("ping", await ProxyHarness.EchoAsync(tls, "ping"));
+
+        socket.LingerState = new LingerOption(enable: true, seconds: 0); // close = RST
+        socket.Close();
+
+        var closed = await proxy.Log.WaitForAsync("connection_closed");
+        Assert.Equal("client_error", closed.GetProperty("Outcome").GetString());
+        Assert.Equal("Information", closed.GetProperty("@l").GetString());
+        Assert.Equal("1.3", closed.GetProperty("TlsVersion").GetString());
+        Assert.Equal(4, closed.GetProperty("BytesFromClient").GetInt64());
+        Assert.Contains("reset", closed.GetProperty("@x").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
