@@ -20,17 +20,20 @@ internal sealed class DuplexForwarder
     internal const int AppBufferSize = 32 * 1024;
 
     private readonly SslStream _client;
+    private readonly SocketStream _clientTransport;
     private readonly Socket _clientSocket;
-    private readonly NetworkStream _app;
+    private readonly SocketStream _app;
     private readonly Socket _appSocket;
     private readonly ProxyMetrics _metrics;
     private readonly TimeSpan _linger;
     private long _fromClient;
     private long _toClient;
 
-    public DuplexForwarder(SslStream client, Socket clientSocket, NetworkStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger)
+    // clientTransport is the socket stream under the SslStream: it tells the client's reset from a clean end of stream.
+    public DuplexForwarder(SslStream client, SocketStream clientTransport, Socket clientSocket, SocketStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger)
     {
         _client = client;
+        _clientTransport = clientTransport;
         _clientSocket = clientSocket;
         _app = app;
         _appSocket = appSocket;
@@ -80,6 +83,11 @@ internal sealed class DuplexForwarder
     private async Task<(ForwardOutcome, Exception?)> ClientToAppAsync(CancellationToken cancellationToken)
     {
         var result = await PumpAsync(_client, _app, ClientBufferSize, upstream: true, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == ForwardOutcome.Completed && _clientTransport.PeerReset is { } reset)
+        {
+            return (ForwardOutcome.ClientError, reset);
+        }
+
         if (result.Outcome == ForwardOutcome.Completed)
         {
             // The client finished sending (close_notify or FIN): half-close towards the app and keep reading its answer.
@@ -95,6 +103,11 @@ internal sealed class DuplexForwarder
         if (result.Outcome != ForwardOutcome.Completed)
         {
             return result;
+        }
+
+        if (_app.PeerReset is { } reset)
+        {
+            return (ForwardOutcome.AppError, reset);
         }
 
         // The app finished: close_notify, then FIN, so the client reads a clean end of stream.

@@ -102,7 +102,8 @@ internal sealed class TlsConnectionHandler(
     private async Task ForwardTlsAsync(Socket client, int routeIndex, ProxyRoute route, string remote, long started, CancellationTokenSource handshakeTimeout, CancellationToken abort)
     {
         var context = policy.NewContext();
-        var tls = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        var transport = new SocketStream(client);
+        var tls = new SslStream(transport, leaveInnerStreamOpen: false);
         await using var tlsScope = tls.ConfigureAwait(false);
         try
         {
@@ -146,9 +147,9 @@ internal sealed class TlsConnectionHandler(
             return;
         }
 
-        var appStream = new NetworkStream(app, ownsSocket: true);
+        var appStream = new SocketStream(app);
         await using var appScope = appStream.ConfigureAwait(false);
-        var forwarder = new DuplexForwarder(tls, client, appStream, app, metrics, options.ClientLinger);
+        var forwarder = new DuplexForwarder(tls, transport, client, appStream, app, metrics, options.ClientLinger);
         var (outcome, error) = await forwarder.RunAsync(abort).ConfigureAwait(false);
         metrics.Forwarded(outcome);
 

@@ -159,6 +159,24 @@ public sealed class DuplexForwarderTests : IDisposable
     }
 
     [Fact]
+    public async Task AppReset_IsAnAppError_NotACleanEnd()
+    {
+        await using var app = new EchoApp(async (socket, ct) =>
+        {
+            await socket.ReceiveAsync(new byte[16], SocketFlags.None, ct);
+            socket.LingerState = new LingerOption(enable: true, seconds: 0);
+            socket.Close(); // RST instead of an answer
+        });
+        await using var proxy = ProxyHarness.Start(ProxyHarness.Environment(app.Port, _secret.Directory));
+        await using var tls = await proxy.ConnectAsync(ProxyHarness.ClientOptions(_pki.Ca));
+        await tls.WriteAsync("ping"u8.ToArray());
+
+        var closed = await proxy.Log.WaitForAsync("connection_closed");
+        Assert.Equal("app_error", closed.GetProperty("Outcome").GetString());
+        Assert.Equal("Warning", closed.GetProperty("@l").GetString());
+    }
+
+    [Fact]
     public async Task AppDown_ClosesCleanly_Logs_AndIsNotReady()
     {
         var port = EchoApp.UnusedPort();
