@@ -104,6 +104,8 @@ QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__
 measure dotnet-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook/Injector.Webhook"
 # For comparison: Server GC (the ASP.NET default; DATAS is on by default in .NET 10), request log off.
 measure dotnet-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 "$WORK/webhook/Injector.Webhook"
+# For comparison: socket completions inline on the epoll threads (what tls-proxy does by default), as shipped otherwise.
+measure dotnet-inline "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$WORK/webhook/Injector.Webhook"
 
 echo
 echo "wrk over HTTPS keep-alive, POST /mutate, $(wc -c < "$ROOT/bench/webhook/review.json")-byte AdmissionReview (2-container pod), duration $DURATION"
