@@ -1,9 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Injector.Core.Configuration;
 using Injector.Webhook.Admission;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Health;
 using Serilog;
 using Serilog.Events;
+using Serilog.Settings.Configuration;
 using Serilog.Formatting.Compact;
 using Microsoft.Extensions.Options;
 
@@ -32,8 +35,9 @@ internal static class WebhookApp
             {
                 logger
                     .MinimumLevel.Information()
-                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                    .ReadFrom.Configuration(builder.Configuration)
+                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning);
+                ReadSettings(logger, builder.Configuration);
+                logger
                     .ReadFrom.Services(services)
                     .Enrich.FromLogContext();
                 if (console)
@@ -66,13 +70,30 @@ internal static class WebhookApp
     }
 
     /// <summary>
+    /// The <c>Serilog</c> section. With JIT, sinks and enrichers from any Serilog assembly the app ships can be named
+    /// there; NativeAOT can neither find assemblies through the dependency context nor call methods it trimmed, so
+    /// there only Serilog's own settings are read — <c>MinimumLevel</c>, the documented part (docs/configuration.md).
+    /// </summary>
+    private static void ReadSettings(LoggerConfiguration logger, IConfiguration configuration)
+    {
+        if (RuntimeFeature.IsDynamicCodeSupported)
+        {
+            logger.ReadFrom.Configuration(configuration);
+        }
+        else
+        {
+            logger.ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(LoggerConfiguration).Assembly));
+        }
+    }
+
+    /// <summary>
     /// Every configuration error of both sections at once, before anything starts (ValidateOnStart would stop at the
     /// first section that fails, and Kestrel reads <see cref="WebhookOptions"/> even earlier).
     /// </summary>
     private static void ValidateOptions(IServiceProvider services)
     {
         var failures = new List<string>();
-        void Check<T>()
+        void Check<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>()
             where T : class
         {
             try

@@ -29,13 +29,7 @@ public sealed record InjectionStatus
     [JsonPropertyName("settingsHash")]
     public required string SettingsHash { get; init; }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, InjectionStatusJsonContext.Default.InjectionStatus);
 
     /// <summary>Parses the annotation; null when it is absent or not ours.</summary>
     public static InjectionStatus? TryParse(string? json)
@@ -47,7 +41,7 @@ public sealed record InjectionStatus
 
         try
         {
-            return JsonSerializer.Deserialize<InjectionStatus>(json, JsonOptions);
+            return JsonSerializer.Deserialize(json, InjectionStatusJsonContext.Default.InjectionStatus);
         }
         catch (JsonException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Injector.Core.Injection;
 using Injector.Core.NetworkPolicies;
@@ -19,6 +20,8 @@ public sealed class ManifestInjector(PodInjector injector)
     /// <paramref name="networkPolicies"/>, each injected workload is followed by the NetworkPolicy that admits
     /// ingress only on its TLS ports (<see cref="NetworkPolicyGenerator"/>).
     /// </summary>
+    [RequiresUnreferencedCode(YamlReflection.Reason)]
+    [RequiresDynamicCode(YamlReflection.Reason)]
     public ManifestInjection Inject(string yaml, ClusterInfo cluster, string defaultNamespace = "default", NetworkPolicyRequest? networkPolicies = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);

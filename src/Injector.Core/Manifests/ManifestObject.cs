@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Injector.Core.Workloads;
 using k8s;
 using k8s.Models;
@@ -7,6 +8,9 @@ using YamlDotNet.Serialization;
 namespace Injector.Core.Manifests;
 
 /// <summary>One parsed manifest document: its kind, and the typed object when it is a kind the injector handles.</summary>
+/// <remarks>For the CLI: YAML is read with YamlDotNet's and KubernetesClient's reflection-based deserializers.</remarks>
+[RequiresUnreferencedCode(YamlReflection.Reason)]
+[RequiresDynamicCode(YamlReflection.Reason)]
 public sealed record ManifestObject(ManifestDocument Document, string? ApiVersion, string? Kind, object? Typed)
 {
     private static readonly IDeserializer HeaderReader = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();

@@ -193,8 +193,9 @@ internal sealed partial class WebhookBootstrapper(
         var ops = new JsonArray();
         for (var i = 0; i < webhooks.Count; i++)
         {
-            ops.Add(new JsonObject { ["op"] = "test", ["path"] = $"/webhooks/{i}/name", ["value"] = webhooks[i].Name });
-            ops.Add(new JsonObject { ["op"] = "add", ["path"] = $"/webhooks/{i}/clientConfig/caBundle", ["value"] = Convert.ToBase64String(caBundle) });
+            // As JsonNode, so Add(JsonNode) is called: the generic Add<T> is marked unsafe for trimming and NativeAOT.
+            ops.Add((JsonNode)new JsonObject { ["op"] = "test", ["path"] = $"/webhooks/{i}/name", ["value"] = webhooks[i].Name });
+            ops.Add((JsonNode)new JsonObject { ["op"] = "add", ["path"] = $"/webhooks/{i}/clientConfig/caBundle", ["value"] = Convert.ToBase64String(caBundle) });
         }
 
         return ops.ToJsonString();

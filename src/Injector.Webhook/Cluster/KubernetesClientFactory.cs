@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Injector.Webhook.Configuration;
 using k8s;
 using k8s.Exceptions;
@@ -19,11 +20,17 @@ internal static class KubernetesClientFactory
             KubernetesClientConfiguration config;
             if (!string.IsNullOrWhiteSpace(options.KubeConfig))
             {
-                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.KubeConfig);
+                config = FromFile(options.KubeConfig);
             }
-            else if (Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 }
-                || File.Exists(DefaultKubeConfigPath)
-                || KubernetesClientConfiguration.IsInCluster())
+            else if (Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } variable)
+            {
+                config = RuntimeFeature.IsDynamicCodeSupported ? KubernetesClientConfiguration.BuildDefaultConfig() : FromFile(SinglePath(variable));
+            }
+            else if (File.Exists(DefaultKubeConfigPath))
+            {
+                config = RuntimeFeature.IsDynamicCodeSupported ? KubernetesClientConfiguration.BuildDefaultConfig() : FromFile(DefaultKubeConfigPath);
+            }
+            else if (KubernetesClientConfiguration.IsInCluster())
             {
                 config = KubernetesClientConfiguration.BuildDefaultConfig();
             }
@@ -42,6 +49,21 @@ internal static class KubernetesClientFactory
                 $"Cannot build a Kubernetes API client: {ex.Message} Hint: run in a pod with a service account, set KUBECONFIG, or set Webhook:KubeConfig to a kubeconfig file.", ex);
         }
     }
+
+    /// <summary>
+    /// KubernetesClient's own loader with JIT; under NativeAOT (no dynamic code) <see cref="KubeConfigReader"/>,
+    /// because every loader in KubernetesClient goes through <c>KubernetesYaml</c>, which NativeAOT cannot run.
+    /// </summary>
+    private static KubernetesClientConfiguration FromFile(string path)
+        => RuntimeFeature.IsDynamicCodeSupported
+            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+            : KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeConfigReader.Read(path));
+
+    /// <summary>Merging several kubeconfig files is KubernetesClient's (internal) code, which the NativeAOT build cannot call.</summary>
+    private static string SinglePath(string variable)
+        => variable.Split(':', StringSplitOptions.RemoveEmptyEntries) is [var one]
+            ? one.Trim('"')
+            : throw new KubeConfigException($"KUBECONFIG lists several files ({variable}); the NativeAOT build reads one.");
 
     private static string DefaultKubeConfigPath
         => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
