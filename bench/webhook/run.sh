@@ -42,6 +42,11 @@ openssl x509 -req -in leaf.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 
 echo "building (Release, ReadyToRun) ..." >&2
 dotnet publish "$ROOT/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true -o "$WORK/webhook" >"$WORK/build-webhook.log" 2>&1 || { cat "$WORK/build-webhook.log" >&2; exit 1; }
+if [[ "${WEBHOOK_AOT:-1}" == 1 ]]; then
+  echo "building the NativeAOT webhook (make webhook-aot does the same; WEBHOOK_AOT=0 skips it) ..." >&2
+  dotnet publish "$ROOT/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 -p:PublishAot=true \
+    -o "$WORK/webhook-aot" >"$WORK/build-webhook-aot.log" 2>&1 || { cat "$WORK/build-webhook-aot.log" >&2; exit 1; }
+fi
 dotnet build "$ROOT/bench/webhook/FakeApi/FakeApi.csproj" -c Release -o "$WORK/fakeapi" >"$WORK/build-fakeapi.log" 2>&1 || { cat "$WORK/build-fakeapi.log" >&2; exit 1; }
 (cd "$ROOT/bench/webhook/go-baseline" && GOFLAGS=-mod=mod GOPROXY=off go build -o "$WORK/go-baseline" .)
 sed "s#BODY_FILE#$ROOT/bench/webhook/review.json#" "$ROOT/bench/webhook/post.lua" > post.lua
@@ -106,6 +111,11 @@ QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__
 measure dotnet-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook/Injector.Webhook"
 # For comparison: Server GC (the ASP.NET default; DATAS is on by default in .NET 10), request log off.
 measure dotnet-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 "$WORK/webhook/Injector.Webhook"
+# NativeAOT (the same code; see docs/benchmarks/webhook.md for what differs under AOT), as shipped and log off.
+if [[ "${WEBHOOK_AOT:-1}" == 1 ]]; then
+  measure dotnet-aot "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
+  measure dotnet-aot-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook-aot/Injector.Webhook"
+fi
 # For comparison: without the instrumented tier of dynamic PGO (fewer re-JITs on the way to steady state).
 measure dotnet-pgo-off "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" DOTNET_TieredPGO=0 "$WORK/webhook/Injector.Webhook"
 
