@@ -36,7 +36,7 @@ chmod 755 "$WORK"   # nginx workers run as www-data and must read the served fil
 STARTED=()
 cleanup() {
     for pidfile in "${STARTED[@]}"; do
-        [[ -f "$pidfile" ]] && kill $(cat "$pidfile") 2>/dev/null || true
+        if [[ -f "$pidfile" ]]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
     done
     sleep 0.5
     rm -rf "$WORK"
@@ -113,7 +113,7 @@ start_bg() { # name pidfile command...
 }
 
 wait_port() { # port
-    for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done
+    for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done
     echo "run.sh: nothing listens on port $1" >&2; return 1
 }
 
@@ -168,7 +168,7 @@ for name in $PROXIES; do
     P99[$name]=$(wrk_p99 -t1 -c1 -d"${DURATION}s" "https://127.0.0.1:$port/small")
     MIBS[$name]=$(stream_mibs "https://127.0.0.1:$port/big")
     HELD[$name]=$(python3 "$HERE/probe.py" hold "$port" "$HOLD" "$WORK/$name.pid")
-    kill $(cat "$WORK/$name.pid") 2>/dev/null || true
+    kill "$(cat "$WORK/$name.pid")" 2>/dev/null || true
     sleep 1
 done
 

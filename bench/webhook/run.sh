@@ -98,7 +98,7 @@ measure() {
 }
 
 WEBHOOK_ENV=(
-  Webhook__Port=$DOTNET_PORT Webhook__BindAddress=127.0.0.1
+  "Webhook__Port=$DOTNET_PORT" Webhook__BindAddress=127.0.0.1
   Webhook__CertificateDirectory="$WORK/certs" Webhook__KubeConfig="$WORK/kubeconfig"
   Injector__ProxyImage=tls-injector/tls-proxy:dev
 )
