@@ -37,7 +37,7 @@ public sealed class SocketStreamTests
     }
 
     [Fact]
-    public async Task CancelledRead_Throws_AndTheWriteSideStillFails()
+    public async Task CancelledRead_Throws_AndEndsTheConnection()
     {
         var (local, remote) = await ConnectedPairAsync();
         await using var stream = new SocketStream(local);
