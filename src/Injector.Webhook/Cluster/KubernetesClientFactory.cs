@@ -22,13 +22,10 @@ internal static class KubernetesClientFactory
             {
                 config = FromFile(options.KubeConfig);
             }
-            else if (Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } variable)
+            else if (DefaultKubeConfigLocation() is { } location)
             {
-                config = RuntimeFeature.IsDynamicCodeSupported ? KubernetesClientConfiguration.BuildDefaultConfig() : FromFile(SinglePath(variable));
-            }
-            else if (File.Exists(DefaultKubeConfigPath))
-            {
-                config = RuntimeFeature.IsDynamicCodeSupported ? KubernetesClientConfiguration.BuildDefaultConfig() : FromFile(DefaultKubeConfigPath);
+                // KubernetesClient's default chain with JIT (it also merges a KUBECONFIG list); one file under NativeAOT.
+                config = RuntimeFeature.IsDynamicCodeSupported ? KubernetesClientConfiguration.BuildDefaultConfig() : FromFile(SinglePath(location));
             }
             else if (KubernetesClientConfiguration.IsInCluster())
             {
@@ -64,6 +61,12 @@ internal static class KubernetesClientFactory
         => variable.Split(':', StringSplitOptions.RemoveEmptyEntries) is [var one]
             ? one.Trim('"')
             : throw new KubeConfigException($"KUBECONFIG lists several files ({variable}); the NativeAOT build reads one.");
+
+    /// <summary><c>KUBECONFIG</c> when set, else <c>~/.kube/config</c> when it exists: what BuildDefaultConfig reads before the service account.</summary>
+    private static string? DefaultKubeConfigLocation()
+        => Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } variable ? variable
+            : File.Exists(DefaultKubeConfigPath) ? DefaultKubeConfigPath
+            : null;
 
     private static string DefaultKubeConfigPath
         => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
