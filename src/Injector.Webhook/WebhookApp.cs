@@ -4,6 +4,7 @@ using Injector.Core.Configuration;
 using Injector.Webhook.Admission;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Health;
+using Injector.Webhook.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Settings.Configuration;
@@ -18,8 +19,8 @@ internal static class WebhookApp
     /// <summary>Paths whose requests are logged at Information; probes and scrapes are logged at Verbose only.</summary>
     private static readonly string[] AdmissionPaths = [AdmissionNames.MutatePath, AdmissionNames.ValidatePath];
 
-    /// <summary>Log events waiting for the console writer; beyond this they are dropped (about 10 s of a busy webhook).</summary>
-    private const int LogQueueCapacity = 50_000;
+    /// <summary>The host's switch (a host setting, so it must come in with the arguments) for watching configuration files.</summary>
+    internal const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
 
     /// <summary>
     /// The configured app, not yet started. <paramref name="configure"/> lets tests override configuration and
@@ -28,7 +29,10 @@ internal static class WebhookApp
     /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsStaticLogger = false, bool console = true)
     {
-        var builder = WebApplication.CreateSlimBuilder(NormalizeArguments(args));
+        // Configuration is read and validated once, at start (ValidateOptions), so appsettings.json is not watched:
+        // the watch covers the content root (the working directory), and a log redirected to a file there woke the
+        // watcher on every request — 30 % of the CPU in the benchmark (docs/benchmarks/webhook.md, 2026-11-23 15:00).
+        var builder = WebApplication.CreateSlimBuilder([NoConfigurationReload, .. NormalizeArguments(args)]);
         builder.Services.AddInjectorWebhook();
         builder.Services.AddSerilog(
             (services, logger) =>
@@ -42,10 +46,8 @@ internal static class WebhookApp
                     .Enrich.FromLogContext();
                 if (console)
                 {
-                    // Request threads only enqueue; one background worker formats and writes. Writing to the console
-                    // sink directly serialized every admission on its lock (a third of the CPU under load, see
-                    // docs/benchmarks/webhook.md). A full queue drops events rather than stall admissions.
-                    logger.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: LogQueueCapacity);
+                    // Request threads only enqueue; a background task writes batches (see BatchedConsoleSink).
+                    logger.WriteTo.BatchedConsole(new RenderedCompactJsonFormatter());
                 }
             },
             preserveStaticLogger: !ownsStaticLogger);

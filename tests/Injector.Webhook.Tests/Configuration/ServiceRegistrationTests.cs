@@ -49,6 +49,21 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
+    public async Task ReadsAppsettings_WithoutWatchingItForChanges()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var dir = new TempDirectory();
+        await using var app = WebhookApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhook:KubeConfig"] = api.WriteKubeConfig(dir.Path),
+        }), console: false);
+
+        var files = ((IConfigurationRoot)app.Configuration).Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).ToList();
+        Assert.Contains(files, f => f.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.ReloadOnChange, $"{f.Path} is watched for changes"));
+    }
+
+    [Fact]
     public async Task FailsAtBuild_WithEveryConfigurationError()
     {
         await using var api = await FakeKubeApiServer.StartAsync();
