@@ -49,6 +49,36 @@ public sealed class BatchedConsoleSinkTests
         await Eventually.WaitAsync(() => output.Text.Contains("second, alone", StringComparison.Ordinal), "a later event on its own");
     }
 
+    [Fact]
+    public void DropsEventsBeyondTheBufferLimit_KeepsTheEarlierOnes_AndSaysHowMany()
+    {
+        var output = new RecordingStream();
+        long dropped;
+        using (var sink = new BatchedConsoleSink(new RenderedCompactJsonFormatter(), output, bufferLimit: 64 * 1024, flushInterval: TimeSpan.FromHours(1)))
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                logger.Information("event {Index} {Padding}", i, new string('x', 100));
+            }
+
+            dropped = sink.Dropped;
+        }
+
+        Assert.InRange(dropped, 1, 999);
+        var lines = output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1_000 - dropped + 1, lines.Length);
+        for (var i = 0; i < lines.Length - 1; i++)
+        {
+            using var line = JsonDocument.Parse(lines[i]);
+            Assert.Equal(i, line.RootElement.GetProperty("Index").GetInt32());
+        }
+
+        using var last = JsonDocument.Parse(lines[^1]);
+        Assert.Equal("Warning", last.RootElement.GetProperty("@l").GetString());
+        Assert.Equal(dropped, last.RootElement.GetProperty("DroppedLogEvents").GetInt64());
+    }
+
     /// <summary>A stream that keeps what is written and counts the writes; read from the test while the sink writes.</summary>
     private sealed class RecordingStream : Stream
     {

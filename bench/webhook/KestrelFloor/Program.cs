@@ -1,0 +1,45 @@
+// The .NET twin of go-baseline: HTTPS on Kestrel (TLS 1.2+, HTTP/1.1), POST /mutate parses the whole AdmissionReview
+// (object included) into a JsonDocument and answers with a fixed JSON patch. No logging, no metrics, no injection:
+// it measures what the framework costs on this machine, so run.sh can tell the webhook's own cost from Kestrel's.
+// Usage: KestrelFloor PORT CERT.pem KEY.pem
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
+using var certificate = X509Certificate2.CreateFromPemFile(args[1], args[2]);
+var patch = Convert.ToBase64String(Encoding.UTF8.GetBytes("""[{"op":"add","path":"/metadata/annotations/tls-injector.io~1status","value":"injected"}]"""));
+
+var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false"]);
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(https =>
+    {
+        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+        https.ServerCertificate = certificate;
+    }));
+});
+var app = builder.Build();
+app.MapPost("/mutate", async (HttpContext context) =>
+{
+    using var review = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+    var root = review.RootElement;
+    var uid = root.GetProperty("request").GetProperty("uid").GetString();
+    context.Response.ContentType = "application/json";
+    await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+    json.WriteStartObject();
+    json.WriteString("apiVersion", root.GetProperty("apiVersion").GetString());
+    json.WriteString("kind", "AdmissionReview");
+    json.WriteStartObject("response");
+    json.WriteString("uid", uid);
+    json.WriteBoolean("allowed", true);
+    json.WriteString("patchType", "JSONPatch");
+    json.WriteString("patch", patch);
+    json.WriteEndObject();
+    json.WriteEndObject();
+});
+app.Run();
