@@ -47,6 +47,8 @@ if [[ "${WEBHOOK_AOT:-1}" == 1 ]]; then
   dotnet publish "$ROOT/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 -p:PublishAot=true \
     -o "$WORK/webhook-aot" >"$WORK/build-webhook-aot.log" 2>&1 || { cat "$WORK/build-webhook-aot.log" >&2; exit 1; }
 fi
+dotnet publish "$ROOT/bench/webhook/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -o "$WORK/kestrel-floor" >"$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }
 dotnet build "$ROOT/bench/webhook/FakeApi/FakeApi.csproj" -c Release -o "$WORK/fakeapi" >"$WORK/build-fakeapi.log" 2>&1 || { cat "$WORK/build-fakeapi.log" >&2; exit 1; }
 (cd "$ROOT/bench/webhook/go-baseline" && GOFLAGS=-mod=mod GOPROXY=off go build -o "$WORK/go-baseline" .)
 sed "s#BODY_FILE#$ROOT/bench/webhook/review.json#" "$ROOT/bench/webhook/post.lua" > post.lua
@@ -104,6 +106,8 @@ WEBHOOK_ENV=(
 )
 
 measure go "$GO_PORT" "$WORK/go-baseline" -addr "127.0.0.1:$GO_PORT" -cert certs/tls.crt -key certs/tls.key
+# The .NET twin of the Go baseline (Kestrel + TLS + parse the review, fixed patch): what the framework costs here.
+measure kestrel-floor "$GO_PORT" "$WORK/kestrel-floor/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
 # As shipped: one compact-JSON request log line per admission (to a file here, as to the container log in a cluster).
 measure dotnet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook/Injector.Webhook"
 # The same with the per-request log line off (Warning and above only), closer to what the Go baseline does.
