@@ -37,6 +37,7 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
     private readonly PeriodicTimer _timer;
     private readonly Task _loop;
     private readonly Lock _gate = new();
+    private readonly Encoder _encoder = Utf8.GetEncoder(); // used under _gate
     private ArrayBufferWriter<byte> _pending = new(64 * 1024);
     private ArrayBufferWriter<byte> _writing = new(64 * 1024);
     private long _dropped;
@@ -66,10 +67,13 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
                 return;
             }
 
+            // One encoder across the chunks: a chunk may end between the two halves of a surrogate pair.
             foreach (var chunk in line.GetChunks())
             {
-                Utf8.GetBytes(chunk.Span, _pending);
+                _encoder.Convert(chunk.Span, _pending, flush: false, out _, out _);
             }
+
+            _encoder.Convert(ReadOnlySpan<char>.Empty, _pending, flush: true, out _, out _);
         }
     }
 

@@ -38,6 +38,22 @@ public sealed class BatchedConsoleSinkTests
     }
 
     [Fact]
+    public void KeepsCharactersOutsideTheBasicPlane_WhereverTheTextIsSplit()
+    {
+        // Thousands of short writes into the formatter's StringBuilder: its 8,000-char chunks end wherever a write
+        // overflows them, so some end between the two halves of a surrogate pair.
+        string[] names = [.. Enumerable.Range(0, 5_000).Select(i => $"\U0001F510{i % 7}")];
+        var output = new RecordingStream();
+        using (var logger = new LoggerConfiguration().WriteTo.BatchedConsole(new RenderedCompactJsonFormatter(), output).CreateLogger())
+        {
+            logger.Warning("keys {Names}", names);
+        }
+
+        using var line = JsonDocument.Parse(output.Text);
+        Assert.Equal(names, line.RootElement.GetProperty("Names").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task WritesAnEvent_WithoutWaitingForMoreOrForDisposal()
     {
         var output = new RecordingStream();
