@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -67,8 +68,9 @@ internal static class KubernetesModelJson
     {
         private readonly ConditionalWeakTable<ResourceQuantity, string> _canonical = [];
 
+        /// <summary>As KubernetesClient reads one: a string, or a number read as a double (1e3 becomes 1k).</summary>
         public override ResourceQuantity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-            => new(reader.GetString());
+            => new(reader.TokenType == JsonTokenType.Number ? reader.GetDouble().ToString(CultureInfo.InvariantCulture) : reader.GetString());
 
         public override void Write(Utf8JsonWriter writer, ResourceQuantity value, JsonSerializerOptions options)
             => writer.WriteStringValue(_canonical.GetValue(value, static q => q.ToString()));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 
@@ -29,18 +30,12 @@ public static class WorkloadKinds
         _ => null,
     };
 
-    /// <summary>Deserializes a handled kind from JSON with the Kubernetes serializer; null for other kinds.</summary>
-    public static object? Deserialize(string kind, string json) => kind switch
-    {
-        Pod => KubernetesJson.Deserialize<V1Pod>(json),
-        Deployment => KubernetesJson.Deserialize<V1Deployment>(json),
-        StatefulSet => KubernetesJson.Deserialize<V1StatefulSet>(json),
-        DaemonSet => KubernetesJson.Deserialize<V1DaemonSet>(json),
-        ReplicaSet => KubernetesJson.Deserialize<V1ReplicaSet>(json),
-        Job => KubernetesJson.Deserialize<V1Job>(json),
-        CronJob => KubernetesJson.Deserialize<V1CronJob>(json),
-        _ => null,
-    };
+    /// <summary>
+    /// Deserializes a handled kind from UTF-8 JSON with KubernetesClient's contracts (those <see cref="KubernetesJson"/>
+    /// uses); null for other kinds.
+    /// </summary>
+    public static object? Deserialize(string kind, ReadOnlySpan<byte> utf8Json)
+        => ModelFor(kind) is { } model ? JsonSerializer.Deserialize(utf8Json, KubernetesModelJson.Options.GetTypeInfo(model)) : null;
 
     /// <summary>
     /// The pod (template) inside <paramref name="obj"/>; null when the object holds none

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Injector.Webhook.Admission;
 
 /// <summary>
-/// Source-generated (de)serialization of the review envelope: no reflection on the hot path. The pod inside
-/// <see cref="AdmissionRequest.ObjectJson"/> is left as raw JSON and decoded with <c>k8s.KubernetesJson</c>.
+/// Source-generated (de)serialization of the review envelope: no reflection on the hot path. The object inside
+/// is skipped, not parsed (<see cref="BodyRangeConverter"/>), and decoded from the body by its handler.
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AdmissionReview))]

@@ -28,48 +28,43 @@ internal static class AdmissionReader
             limit.MaxRequestBodySize = maxBytes;
         }
 
-        byte[]? rented = null;
+        byte[]? body;
         try
         {
-            int length;
-            try
-            {
-                (rented, length) = await ReadBodyAsync(request, maxBytes, cancellationToken);
-            }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                return TooLarge(maxBytes);
-            }
-
-            if (length < 0)
-            {
-                return TooLarge(maxBytes);
-            }
-
-            if (length == 0)
-            {
-                return AdmissionInput.Transport(StatusCodes.Status400BadRequest, "The request body is empty; an AdmissionReview was expected.");
-            }
-
-            AdmissionReview? review;
-            try
-            {
-                review = JsonSerializer.Deserialize(rented.AsSpan(0, length), AdmissionJsonContext.Default.AdmissionReview);
-            }
-            catch (JsonException ex)
-            {
-                return AdmissionInput.Undecodable(AdmissionNames.V1, null, $"The body is not a valid AdmissionReview: {ex.Message}");
-            }
-
-            return Check(review);
+            body = await ReadBodyAsync(request, maxBytes, cancellationToken);
         }
-        finally
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            return TooLarge(maxBytes);
         }
+
+        if (body is null)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        if (body.Length == 0)
+        {
+            return AdmissionInput.Transport(StatusCodes.Status400BadRequest, "The request body is empty; an AdmissionReview was expected.");
+        }
+
+        AdmissionReview? review;
+        try
+        {
+            review = JsonSerializer.Deserialize(body, AdmissionJsonContext.Default.AdmissionReview);
+        }
+        catch (JsonException ex)
+        {
+            return AdmissionInput.Undecodable(AdmissionNames.V1, null, $"The body is not a valid AdmissionReview: {ex.Message}");
+        }
+
+        // The object stays in the body, which the request keeps alive, and is decoded once, by its handler.
+        if (review?.Request is { ObjectRange: { } range } withObject)
+        {
+            review = review with { Request = withObject with { ObjectJson = body.AsMemory(range) } };
+        }
+
+        return Check(review);
     }
 
     private static AdmissionInput Check(AdmissionReview? review)
@@ -108,33 +103,52 @@ internal static class AdmissionReader
     private static AdmissionInput TooLarge(long maxBytes)
         => AdmissionInput.Transport(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {maxBytes} bytes.");
 
-    /// <summary>The body in a pooled buffer; length -1 when it is larger than <paramref name="maxBytes"/>.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body in an array of its exact length, which the decoded request slices (so it is not pooled); null when
+    /// it is larger than <paramref name="maxBytes"/>.
+    /// </summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes) + 1);
-        var length = 0;
-        while (true)
+        if (request.ContentLength is { } declared)
         {
-            if (length == buffer.Length)
+            // Kestrel holds the body to its Content-Length (checked against maxBytes by the caller).
+            var exact = new byte[declared];
+            await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            return exact;
+        }
+
+        // Chunked: grow a pooled buffer, then copy out what was read.
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            var length = 0;
+            while (true)
             {
-                if (length > maxBytes)
+                if (length == buffer.Length)
                 {
-                    return (buffer, -1);
+                    if (length > maxBytes)
+                    {
+                        return null;
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
                 }
 
-                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
-                buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
-            }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    return length > maxBytes ? null : buffer.AsSpan(0, length).ToArray();
+                }
 
-            var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-            if (read == 0)
-            {
-                return (buffer, length > maxBytes ? -1 : length);
+                length += read;
             }
-
-            length += read;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Injector.Webhook.Admission;
@@ -33,13 +32,22 @@ public sealed record AdmissionRequest
     [JsonPropertyName("operation")]
     public string? Operation { get; init; }
 
-    /// <summary>The object as it will be stored; null on DELETE (and CONNECT).</summary>
-    [JsonPropertyName("object")]
-    public JsonElement? ObjectJson { get; init; }
+    /// <summary>
+    /// The object as it will be stored, as the UTF-8 JSON in the request body (decoded by the handler into its
+    /// model); empty on DELETE and CONNECT. Set by <see cref="AdmissionReader"/> from <see cref="ObjectRange"/>.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> ObjectJson { get; init; }
 
-    /// <summary>The stored object before an UPDATE or DELETE; null on CREATE.</summary>
-    [JsonPropertyName("oldObject")]
-    public JsonElement? OldObjectJson { get; init; }
+    /// <summary>True when <see cref="ObjectJson"/> is a JSON object (not absent, null, or a value of another type).</summary>
+    [JsonIgnore]
+    public bool HasObject => ObjectJson.Span is [(byte)'{', ..];
+
+    /// <summary>Where <c>object</c> sits in the request body; null when absent or JSON null. <c>oldObject</c> is never read.</summary>
+    [JsonPropertyName("object")]
+    [JsonInclude]
+    [JsonConverter(typeof(BodyRangeConverter))]
+    internal Range? ObjectRange { get; init; }
 
     /// <summary>True for <c>--dry-run=server</c>: nothing is persisted. Answered the same way, since the webhook has no side effects.</summary>
     [JsonPropertyName("dryRun")]

@@ -4,7 +4,6 @@ using Injector.Core.Workloads;
 using Injector.Webhook.Cluster;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Metrics;
-using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +43,7 @@ internal sealed class MutationHandler(
 
     private async Task<AdmissionDecision> InjectAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
-        if (request.ObjectJson is not { ValueKind: JsonValueKind.Object } element)
+        if (!request.HasObject)
         {
             return AdmissionDecision.Invalid("request.object is missing or not a JSON object on a Pod CREATE.");
         }
@@ -52,7 +51,7 @@ internal sealed class MutationHandler(
         V1Pod pod;
         try
         {
-            pod = KubernetesJson.Deserialize<V1Pod>(element);
+            pod = (V1Pod)WorkloadKinds.Deserialize(WorkloadKinds.Pod, request.ObjectJson.Span)!;
         }
         catch (JsonException ex)
         {

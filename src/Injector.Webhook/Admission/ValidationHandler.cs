@@ -62,7 +62,7 @@ internal sealed class ValidationHandler(
 
     private async Task<AdmissionDecision> ValidateAsync(AdmissionRequest request, string kind, CancellationToken cancellationToken)
     {
-        if (request.ObjectJson is not { ValueKind: JsonValueKind.Object } element)
+        if (!request.HasObject)
         {
             return AdmissionDecision.Invalid($"request.object is missing or not a JSON object on a {kind} {request.Operation}.");
         }
@@ -70,7 +70,7 @@ internal sealed class ValidationHandler(
         object? obj;
         try
         {
-            obj = WorkloadKinds.Deserialize(kind, element.GetRawText());
+            obj = WorkloadKinds.Deserialize(kind, request.ObjectJson.Span);
         }
         catch (JsonException ex)
         {

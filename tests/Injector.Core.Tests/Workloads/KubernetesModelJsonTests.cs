@@ -37,4 +37,21 @@ public sealed class KubernetesModelJsonTests
 
         Assert.Equal(KubernetesJson.Serialize(pod), JsonSerializer.Serialize(pod, KubernetesModelJson.Options));
     }
+
+    /// <summary>The webhook decodes pods with these contracts: they read what KubernetesClient reads, numbers included.</summary>
+    [Theory]
+    [InlineData("\"250m\"")]
+    [InlineData("2")]
+    [InlineData("0.5")]
+    [InlineData("1e3")]
+    public void Reads_Pods_AsKubernetesClientDoes(string cpu)
+    {
+        var json = """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"""
+            + cpu + "}}}]}}";
+
+        var pod = Assert.IsType<V1Pod>(WorkloadKinds.Deserialize(WorkloadKinds.Pod, System.Text.Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(KubernetesJson.Serialize(KubernetesJson.Deserialize<V1Pod>(json)), KubernetesJson.Serialize(pod));
+        Assert.Null(WorkloadKinds.Deserialize("ConfigMap", System.Text.Encoding.UTF8.GetBytes(json)));
+    }
 }

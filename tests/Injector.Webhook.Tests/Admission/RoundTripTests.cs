@@ -116,6 +116,43 @@ public sealed class RoundTripTests(RoundTripFixture fixture) : IClassFixture<Rou
         Assert.Equal("dry-" + realAnswer.Uid, dryAnswer.Uid);
     }
 
+    /// <summary>
+    /// The pod is decoded from its bytes in the body: wherever the API server puts it, after multi-byte text and
+    /// escaped quotes, indented, and in a body sent chunked (no Content-Length), the patch is the same.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Mutate_ReadsTheObjectWhereverItSitsInTheBody(bool chunked)
+    {
+        var review = AdmissionFixtures.Review("v1.28", "01-v1-Pod-CREATE.json");
+        using var plainResponse = await fixture.Host("v1.28").PostAsync("/mutate", review.ToJsonString());
+        var plain = await AdmissionAnswer.ReadAsync(plainResponse);
+
+        var request = review["request"]!.AsObject();
+        var reordered = new JsonObject { ["object"] = request["object"]!.DeepClone() };
+        foreach (var (key, value) in request.Where(p => p.Key != "object"))
+        {
+            reordered[key] = value?.DeepClone();
+        }
+
+        reordered["userInfo"]!["username"] = "système:\"}{\"Ω😀";
+        var body = new JsonObject { ["request"] = reordered, ["kind"] = "AdmissionReview", ["apiVersion"] = review["apiVersion"]!.GetValue<string>() }
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.True(body.IndexOf("\"object\"", StringComparison.Ordinal) < body.IndexOf("\"uid\"", StringComparison.Ordinal));
+
+        var host = fixture.Host("v1.28");
+        using HttpContent content = chunked ? new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body))) : new StringContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseAddress, "/mutate")) { Content = content };
+        message.Headers.TransferEncodingChunked = chunked;
+        using var response = await host.Client.SendAsync(message);
+        var answer = await AdmissionAnswer.ReadAsync(response);
+
+        Assert.True(answer.Allowed, answer.Message);
+        Assert.Equal(plain.Patch!.ToJsonString(), Assert.IsType<JsonArray>(answer.Patch).ToJsonString());
+    }
+
     [Fact]
     public async Task Mutate_LeavesPodsOfExcludedNamespacesAlone()
     {
