@@ -107,9 +107,16 @@ build_webhook() {
   need dotnet "install the .NET 10 SDK"
   local context="$stage/webhook"
   rm -rf "$context" && mkdir -p "$context/rootfs/app"
-  log "publishing the webhook (self-contained, linux-x64)"
-  dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained \
-    -o "$context/rootfs/app" >&2
+  log "publishing the webhook with NativeAOT (linux-x64), as its Dockerfile does"
+  if dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 \
+      -p:PublishAot=true -o "$work/webhook" >&2; then
+    install -m 0755 "$work/webhook/Injector.Webhook" "$context/rootfs/app/Injector.Webhook"
+    cp "$work/webhook/appsettings.json" "$context/rootfs/app/"
+  else
+    log "NativeAOT publish failed (is clang installed? apt-get install clang zlib1g-dev); falling back to a self-contained publish"
+    dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained \
+      -o "$context/rootfs/app" >&2
+  fi
   stage_base "$context/rootfs"
   stage_libraries "$context/rootfs" "$context/rootfs/app/Injector.Webhook" "$context"/rootfs/app/*.so
   cp "$repo/hack/images/webhook.scratch.Dockerfile" "$context/Dockerfile"

@@ -1,5 +1,5 @@
-# The webhook without any base image: a self-contained .NET publish plus the shared libraries it loads,
-# staged by hack/build-images.sh into rootfs/. For machines that can build but cannot pull images.
+# The webhook without any base image: its NativeAOT binary (or, without clang, a self-contained publish) plus the
+# shared libraries it loads, staged by hack/build-images.sh into rootfs/. For machines that can build but cannot pull images.
 FROM scratch
 COPY rootfs/ /
 ENV ASPNETCORE_HTTP_PORTS= \
