@@ -77,7 +77,7 @@ internal sealed partial class AdmissionPipeline(
 
     private static AdmissionReview ToReview(AdmissionInput input, AdmissionDecision decision)
     {
-        var patch = decision.Patch is { Count: > 0 } ops ? ops.Utf8.ToArray() : null;
+        var patch = decision.Patch is { Count: > 0 } ops ? ops.Utf8 : (ReadOnlyMemory<byte>?)null;
         return new AdmissionReview
         {
             ApiVersion = input.ApiVersion,

@@ -107,7 +107,7 @@ internal static class AdmissionReader
     /// The body in an array of its exact length, which the decoded request slices (so it is not pooled); null when
     /// it is larger than <paramref name="maxBytes"/>.
     /// </summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    private static async ValueTask<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } declared)
         {

@@ -16,9 +16,12 @@ public sealed record AdmissionResponse
     [JsonPropertyName("status")]
     public AdmissionStatus? Status { get; init; }
 
-    /// <summary>The RFC 6902 patch as UTF-8 JSON (base64 on the wire); null when nothing changes.</summary>
+    /// <summary>
+    /// The RFC 6902 patch as UTF-8 JSON (base64 on the wire); null when nothing changes. Memory, not an array, so
+    /// Core's patch is written as it is, without a copy.
+    /// </summary>
     [JsonPropertyName("patch")]
-    public byte[]? Patch { get; init; }
+    public ReadOnlyMemory<byte>? Patch { get; init; }
 
     /// <summary><c>JSONPatch</c> when <see cref="Patch"/> is set, else null.</summary>
     [JsonPropertyName("patchType")]

@@ -48,7 +48,16 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
     {
         ArgumentNullException.ThrowIfNull(namespaceName);
         var prefix = namespaceName + "/";
-        return [.. _items.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => kv.Value)];
+        var entries = new List<TEntry>();
+        foreach (var (key, entry) in _items)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>One page of the list.</summary>
