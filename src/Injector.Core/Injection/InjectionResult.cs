@@ -17,6 +17,12 @@ public sealed record InjectionResult
     /// <summary>The pod as it should be admitted: injected, or the input unchanged.</summary>
     public required V1Pod Pod { get; init; }
 
+    /// <summary>
+    /// What the injection wrote into the <c>tls-injector.io/status</c> annotation; set when <see cref="Decision"/> is
+    /// <see cref="InjectionDecision.Injected"/>, so readers need not parse the annotation back.
+    /// </summary>
+    public InjectionStatus? Status { get; init; }
+
     /// <summary>RFC 6902 operations turning the input pod into <see cref="Pod"/>; empty when nothing changes.</summary>
     public JsonPatch Patch { get; init; } = JsonPatch.Empty;
 

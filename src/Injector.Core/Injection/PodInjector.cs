@@ -60,7 +60,7 @@ public sealed class PodInjector(InjectorOptions options)
 
         var copy = PodMutator.CopyForMutation(pod, settings);
         var native = UseNativeSidecar(cluster);
-        PodMutator.Apply(copy, settings, native, Options);
+        var status = PodMutator.Apply(copy, settings, native, Options);
 
         if (!native && spec.RestartPolicy is "Never" or "OnFailure")
         {
@@ -72,6 +72,7 @@ public sealed class PodInjector(InjectorOptions options)
             Decision = InjectionDecision.Injected,
             Reason = native ? "injected native sidecar" : "injected classic sidecar",
             Pod = copy,
+            Status = status,
             Patch = JsonPatchDiff.Create(pod, copy, KubernetesModelJson.Options, KubernetesModelJson.WriteOptions),
             Warnings = warnings,
         };

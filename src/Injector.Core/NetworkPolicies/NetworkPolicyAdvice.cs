@@ -20,15 +20,13 @@ public static class NetworkPolicyAdvice
         ArgumentNullException.ThrowIfNull(policiesInNamespace);
         if (check == NetworkPolicyCheck.Off
             || result.Decision != InjectionDecision.Injected
-            || result.Pod.Metadata?.Annotations is not { } annotations
-            || !annotations.TryGetValue(ContractNames.Status, out var json)
-            || InjectionStatus.TryParse(json) is not { } status
-            || NetworkPolicyCoverage.IsIngressRestricted(result.Pod.Metadata.Labels, policiesInNamespace))
+            || result.Status is not { } status
+            || NetworkPolicyCoverage.IsIngressRestricted(result.Pod.Metadata?.Labels, policiesInNamespace))
         {
             return null;
         }
 
-        var name = PodTemplate.Describe(WorkloadKinds.Pod, result.Pod.Metadata.NamespaceProperty, PodTemplate.NameOf(result.Pod.Metadata));
+        var name = PodTemplate.Describe(WorkloadKinds.Pod, result.Pod.Metadata?.NamespaceProperty, PodTemplate.NameOf(result.Pod.Metadata));
         return Message(name, "this pod", status.Ports.Select(p => p.AppPort));
     }
 

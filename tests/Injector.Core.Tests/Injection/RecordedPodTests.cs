@@ -20,5 +20,8 @@ public sealed class RecordedPodTests
         var original = JsonNode.Parse(KubernetesJson.Serialize(pod))!;
         var patched = JsonPatchApplier.Apply(original, result.Patch);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(KubernetesJson.Serialize(result.Pod)), patched), result.Patch.ToString());
+
+        // The result carries the status it wrote, so readers (the NetworkPolicy advice) need not parse it back.
+        Assert.Equal(result.Pod.Metadata.Annotations[Contract.ContractNames.Status], Assert.IsType<InjectionStatus>(result.Status).ToJson());
     }
 }
