@@ -70,6 +70,7 @@ internal static class WebhookServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AuditLoop>());
 
         services.AddSingleton<AdmissionPipeline>();
+        services.AddSingleton<MutationMemo>();
         services.AddSingleton<MutationHandler>();
         services.AddSingleton<ValidationHandler>();
         services.AddSingleton<Readiness>();
