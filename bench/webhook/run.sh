@@ -118,18 +118,23 @@ measure kestrel-floor "$GO_PORT" "$WORK/kestrel-floor/KestrelFloor" "$GO_PORT" c
 # As shipped (the NativeAOT image): one compact-JSON request log line per admission (to a file here, as to the
 # container log in a cluster); then the same with the per-request log line off (Warning and above only).
 QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Warning")
+# Every request has its own uid (post.lua); the pod is the same in all of them, as for one ReplicaSet's pods, so
+# after the first the webhook answers from its memo of identical pods (Webhook:MutationMemoEntries).
 measure webhook-aot "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 measure webhook-aot-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook-aot/Injector.Webhook"
+# No two pods alike (each has its own label value): every request is decoded, injected and diffed.
+BENCH_DISTINCT=1 measure webhook-aot-distinct-pods "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 # The same code under the JIT (ReadyToRun, tiered PGO), log on and off, and log off with Server GC (the ASP.NET
 # default; DATAS is on by default in .NET 10). WEBHOOK_JIT=0 skips these.
 if [[ "${WEBHOOK_JIT:-1}" == 1 ]]; then
   measure webhook-jit "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook/Injector.Webhook"
+  BENCH_DISTINCT=1 measure webhook-jit-distinct-pods "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook/Injector.Webhook"
   measure webhook-jit-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook/Injector.Webhook"
   measure webhook-jit-quiet-servergc "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" DOTNET_gcServer=1 "$WORK/webhook/Injector.Webhook"
 fi
 
 echo
-echo "wrk over HTTPS keep-alive, POST /mutate, $(wc -c < "$ROOT/bench/webhook/review.json")-byte AdmissionReview (2-container pod), duration $DURATION"
+echo "wrk over HTTPS keep-alive, POST /mutate, $(wc -c < "$ROOT/bench/webhook/review.json")-byte AdmissionReview (2-container pod), a new uid per request, duration $DURATION"
 echo
 echo "| server | req/s (-t2 -c16) | CPU µs/request | p50 | p99 | req/s (-t1 -c1) | p50 | p99 | max RSS under load (MB) | launch → first 200 (ms) |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
