@@ -39,7 +39,11 @@ internal static class WebhookApp
             {
                 logger
                     .MinimumLevel.Information()
-                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning);
+                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                    // Off, not just quiet: while this logger is enabled at any level, ASP.NET Core starts an
+                    // Activity and a logging scope for every request, only to put a random trace id, RequestId and
+                    // ConnectionId on the admission line (the review's uid is what identifies an admission).
+                    .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LevelAlias.Off);
                 ReadSettings(logger, builder.Configuration);
                 logger
                     .ReadFrom.Services(services)
