@@ -11,7 +11,10 @@ namespace Injector.Webhook.Admission;
 /// </summary>
 internal sealed class BodyRangeConverter : JsonConverter<Range>
 {
-    public override Range Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override Range Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadRange(ref reader);
+
+    /// <summary>The range of the value the reader is on, which it then skips.</summary>
+    public static Range ReadRange(ref Utf8JsonReader reader)
     {
         var start = checked((int)reader.TokenStartIndex);
         reader.Skip();
