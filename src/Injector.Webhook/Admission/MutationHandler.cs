@@ -47,8 +47,8 @@ internal sealed class MutationHandler(
 
     private async Task<AdmissionDecision> InjectAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
-        // Read before deciding: a cache change during the decision moves a generation past the stamp, so the answer
-        // is kept under state it may not reflect only where no later lookup can match it.
+        // Taken before deciding: if a cache changes meanwhile, its generation moves past this stamp, and the answer
+        // is stored under a stamp that no later lookup can match.
         var stamp = new MutationMemo.Stamp(namespaces.Generation, networkPolicyCache.Generation, cluster.Info);
         var namespaceName = request.Namespace;
         if (!memo.Enabled || string.IsNullOrEmpty(namespaceName) || !request.HasObject)
