@@ -55,12 +55,12 @@ public sealed class AdmissionRequestConverterTests
     }
 
     [Fact]
-    public void Skips_UnknownMembers_IgnoresOtherCasings_AndTakesTheLastOfDuplicates()
+    public void Skips_UnknownMembers_IgnoresOtherCasings_TakesTheLastOfDuplicates_AndReadsNullAsAbsent()
     {
         var request = ReadRequest("""
             {"future":{"nested":[1,{"uid":"not-this"}],"s":"}"},"UID":"wrong-case","uid":"first","uid":"last",
              "kind":{"group":"apps","extra":[true],"version":"v1","kind":"Deployment"},"kind2":null,
-             "object":null,"oldObject":{"kind":"Pod"},"dryRun":null,"options":{"kind":"CreateOptions"}}
+             "object":null,"oldObject":{"kind":"Pod"},"dryRun":null,"resource":null,"options":{"kind":"CreateOptions"}}
             """u8.ToArray())!;
 
         Assert.Equal("last", request.Uid);
