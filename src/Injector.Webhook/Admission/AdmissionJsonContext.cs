@@ -4,7 +4,7 @@ namespace Injector.Webhook.Admission;
 
 /// <summary>
 /// Source-generated (de)serialization of the review envelope: no reflection on the hot path. The object inside
-/// is skipped, not parsed (<see cref="BodyRangeConverter"/>), and decoded from the body by its handler.
+/// is skipped, not parsed (<see cref="AdmissionRequestConverter"/>), and decoded from the body by its handler.
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AdmissionReview))]
