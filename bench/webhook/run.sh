@@ -117,7 +117,7 @@ measure go "$GO_PORT" "$WORK/go-baseline" -addr "127.0.0.1:$GO_PORT" -cert certs
 measure kestrel-floor "$GO_PORT" "$WORK/kestrel-floor/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
 # As shipped (the NativeAOT image): one compact-JSON request log line per admission (to a file here, as to the
 # container log in a cluster); then the same with the per-request log line off (Warning and above only).
-QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Warning")
+QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Injector.Webhook.Admission.AdmissionLog=Warning")
 # Every request has its own uid (post.lua); the pod is the same in all of them, as for one ReplicaSet's pods, so
 # after the first the webhook answers from its memo of identical pods (Webhook:MutationMemoEntries).
 measure webhook-aot "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"

@@ -16,9 +16,6 @@ namespace Injector.Webhook;
 /// <summary>Builds the webhook's host: used by <c>Program</c> and by the tests, so both run the same thing.</summary>
 internal static class WebhookApp
 {
-    /// <summary>Paths whose requests are logged at Information; probes and scrapes are logged at Verbose only.</summary>
-    private static readonly string[] AdmissionPaths = [AdmissionNames.MutatePath, AdmissionNames.ValidatePath];
-
     /// <summary>The host's switch (a host setting, so it must come in with the arguments) for watching configuration files.</summary>
     private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
 
@@ -59,17 +56,8 @@ internal static class WebhookApp
 
         var app = builder.Build();
         ValidateOptions(app.Services);
-        app.UseSerilogRequestLogging(o =>
-        {
-            o.IncludeQueryInRequestPath = false;
-
-            // The app's logger, not the static one: in tests several hosts share a process and keep Log.Logger silent.
-            o.Logger = app.Services.GetService<Serilog.ILogger>();
-            o.GetLevel = (context, _, exception) =>
-                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : AdmissionPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal) ? LogEventLevel.Information
-                : LogEventLevel.Verbose;
-        });
+        // No request-logging middleware: each admission writes its own line (Admission/AdmissionLog.cs); probes and
+        // scrapes are not logged, and a failure outside the admission pipeline is logged by Kestrel at Error.
         app.MapAdmission();
         app.MapHealth();
         return app;

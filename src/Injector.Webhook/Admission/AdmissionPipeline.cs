@@ -4,18 +4,17 @@ using Injector.Webhook.Configuration;
 using Injector.Webhook.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using IDiagnosticContext = Serilog.IDiagnosticContext;
 
 namespace Injector.Webhook.Admission;
 
 /// <summary>
 /// The part of <c>/mutate</c> and <c>/validate</c> that is the same: read, decide, answer in the request's version
-/// with its uid, and put one line in the request log (via the diagnostic context) and one sample in the metrics.
+/// with its uid, and put one line in the log (<see cref="AdmissionLog"/>) and one sample in the metrics.
 /// A failure while deciding refuses the object (fail closed, like the webhooks' failurePolicy) and never escapes.
 /// </summary>
 internal sealed partial class AdmissionPipeline(
     IOptions<WebhookOptions> options,
-    IDiagnosticContext diagnostics,
+    AdmissionLog log,
     WebhookMetrics metrics,
     ILogger<AdmissionPipeline> logger)
 {
@@ -25,26 +24,31 @@ internal sealed partial class AdmissionPipeline(
         Func<AdmissionRequest, CancellationToken, Task<AdmissionDecision>> decide)
     {
         var started = Stopwatch.GetTimestamp();
+        var path = context.Request.Path.Value ?? string.Empty;
         var cancellationToken = context.RequestAborted;
-        var input = await AdmissionReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        AdmissionInput input;
+        try
+        {
+            input = await AdmissionReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            // The connection is gone (Kestrel reports it either way): nobody to answer, but the line says so.
+            log.Abandoned(path, string.Empty, null, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+
         if (input.TransportStatus is { } status)
         {
-            diagnostics.Set("Decision", AdmissionResults.Rejected);
-            diagnostics.Set("Reason", input.Error);
+            var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.RecordError(endpoint, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            metrics.RecordRequest(endpoint, AdmissionResults.Rejected, "none", Stopwatch.GetElapsedTime(started));
+            metrics.RecordRequest(endpoint, AdmissionResults.Rejected, "none", elapsed);
+            log.Refused(path, status, input.Error ?? string.Empty, elapsed);
             return TypedResults.Problem(input.Error, statusCode: status, title: "Not an admission request");
         }
 
         var request = input.Request;
         var kind = request?.Kind?.Kind;
-        diagnostics.Set("Uid", input.Uid);
-        diagnostics.Set("Kind", kind);
-        diagnostics.Set("PodNamespace", request?.Namespace);
-        diagnostics.Set("PodName", request?.Name);
-        diagnostics.Set("Operation", request?.Operation);
-        diagnostics.Set("DryRun", request?.DryRun == true);
-
         AdmissionDecision decision;
         if (request is null)
         {
@@ -59,6 +63,7 @@ internal sealed partial class AdmissionPipeline(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                log.Abandoned(path, input.Uid, request, Stopwatch.GetElapsedTime(started));
                 throw;
             }
             catch (Exception ex)
@@ -69,9 +74,9 @@ internal sealed partial class AdmissionPipeline(
             }
         }
 
-        diagnostics.Set("Decision", decision.Result);
-        diagnostics.Set("Reason", decision.Reason);
-        metrics.RecordRequest(endpoint, decision.Result, KindLabel(kind), Stopwatch.GetElapsedTime(started));
+        var decided = Stopwatch.GetElapsedTime(started);
+        metrics.RecordRequest(endpoint, decision.Result, KindLabel(kind), decided);
+        log.Answered(path, input.Uid, request, decision, decided);
         return TypedResults.Json(ToReview(input, decision), AdmissionJsonContext.Default.AdmissionReview);
     }
 

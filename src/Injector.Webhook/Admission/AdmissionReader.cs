@@ -37,6 +37,11 @@ internal static class AdmissionReader
         {
             return TooLarge(maxBytes);
         }
+        catch (BadHttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A body that ends before its Content-Length, or broken chunking: Kestrel's own status, with its reason.
+            return AdmissionInput.Transport(ex.StatusCode, $"The request body could not be read: {ex.Message}");
+        }
 
         if (body is null)
         {

@@ -29,4 +29,7 @@ internal static class AdmissionResults
 
     /// <summary>The webhook failed while deciding: refused (fail closed) and logged.</summary>
     public const string Error = "error";
+
+    /// <summary>Log only: the caller hung up before it was answered, so there is no result to count.</summary>
+    public const string Abandoned = "abandoned";
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
+using Serilog.Events;
 
 namespace Injector.Webhook.Tests.Health;
 
@@ -58,6 +59,83 @@ public sealed class ObservabilityTests
             var text = e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + string.Join(" ", e.Properties.Values) + e.Exception;
             Assert.DoesNotContain(forbidden, f => text.Contains(f, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task LogsRefusedAndUnreadableBodies_ButNotProbes()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        await using var host = await WebhookHost.StartAsync(api);
+        using (await host.PostAsync("/mutate", AdmissionFixtures.PodCreate().ToJsonString(), "text/plain"))
+        {
+        }
+
+        var unreadable = AdmissionFixtures.PodCreate();
+        unreadable["kind"] = "Pod";
+        using (await host.PostAsync("/validate", unreadable.ToJsonString()))
+        {
+        }
+
+        using (await host.Client.GetAsync(new Uri(host.BaseAddress, "/healthz")))
+        {
+        }
+
+        var lines = await AdmissionLinesAsync(host, 2);
+        var refused = Assert.Single(lines, e => CollectingSink.Property(e, "RequestPath") == "/mutate");
+        Assert.Equal("415", CollectingSink.Property(refused, "StatusCode"));
+        Assert.Equal("rejected", CollectingSink.Property(refused, "Decision"));
+        Assert.Contains("Content-Type", CollectingSink.Property(refused, "Reason"), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(LogEventLevel.Information, refused.Level);
+
+        var invalid = Assert.Single(lines, e => CollectingSink.Property(e, "RequestPath") == "/validate");
+        Assert.Equal("200", CollectingSink.Property(invalid, "StatusCode"));
+        Assert.Equal("invalid", CollectingSink.Property(invalid, "Decision"));
+        Assert.Equal(unreadable["request"]!["uid"]!.GetValue<string>(), CollectingSink.Property(invalid, "Uid"));
+        Assert.StartsWith("invalid on /validate: ", invalid.RenderMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        Assert.DoesNotContain(host.Logs.Events, e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("/healthz", StringComparison.Ordinal)
+            || e.Properties.Values.Any(v => v.ToString().Contains("/healthz", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TheAdmissionLineIsSilencedByItsSourceContext()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        await using var quiet = await WebhookHost.StartAsync(api, new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Override:" + AdmissionLogSource] = "Warning",
+        });
+        await using var loud = await WebhookHost.StartAsync(api);
+        foreach (var host in new[] { quiet, loud })
+        {
+            using var response = await host.PostAsync("/mutate", AdmissionFixtures.PodCreate().ToJsonString());
+            Assert.True((await AdmissionAnswer.ReadAsync(response)).Allowed);
+        }
+
+        var line = Assert.Single(await AdmissionLinesAsync(loud, 1));
+        Assert.Equal("injected", CollectingSink.Property(line, "Decision"));
+        Assert.StartsWith("injected CREATE Pod in capture-128 on /mutate: ", line.RenderMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        // The quiet host answered too (above), and a line is written before its answer is: none came.
+        Assert.DoesNotContain(quiet.Logs.Events, e => CollectingSink.Property(e, "SourceContext") == AdmissionLogSource);
+    }
+
+    private const string AdmissionLogSource = "Injector.Webhook.Admission.AdmissionLog";
+
+    /// <summary>The admission lines, once at least <paramref name="count"/> have come (the sink may lag the answer).</summary>
+    private static async Task<List<LogEvent>> AdmissionLinesAsync(WebhookHost host, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        List<LogEvent> lines;
+        while ((lines = host.Logs.Events.Where(e => CollectingSink.Property(e, "SourceContext") == AdmissionLogSource).ToList()).Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{lines.Count} of {count} admission lines came");
+            await Task.Delay(20);
+        }
+
+        return lines;
     }
 
     [Fact]
