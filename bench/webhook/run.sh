@@ -48,6 +48,16 @@ if [[ "${WEBHOOK_JIT:-1}" == 1 ]]; then
 fi
 dotnet publish "$ROOT/bench/webhook/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true -o "$WORK/kestrel-floor" >"$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }
+# The RSS floors (FLOOR_AOT=0 skips them): the same floor as NativeAOT, without and with KubernetesClient decoding each
+# pod into V1Pod, so the table shows what the framework and the client library alone hold in memory.
+if [[ "${FLOOR_AOT:-1}" == 1 ]]; then
+  for with_client in false true; do
+    dotnet publish "$ROOT/bench/webhook/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 -p:PublishAot=true \
+      -p:FloorWithKubernetesClient=$with_client -p:IntermediateOutputPath="$WORK/obj-floor-$with_client/" \
+      -p:OutputPath="$WORK/bin-floor-$with_client/" -o "$WORK/floor-aot-$with_client" >"$WORK/build-floor-aot-$with_client.log" 2>&1 \
+      || { cat "$WORK/build-floor-aot-$with_client.log" >&2; exit 1; }
+  done
+fi
 dotnet build "$ROOT/bench/webhook/FakeApi/FakeApi.csproj" -c Release -o "$WORK/fakeapi" >"$WORK/build-fakeapi.log" 2>&1 || { cat "$WORK/build-fakeapi.log" >&2; exit 1; }
 (cd "$ROOT/bench/webhook/go-baseline" && GOFLAGS=-mod=mod GOPROXY=off go build -o "$WORK/go-baseline" .)
 sed "s#BODY_FILE#$ROOT/bench/webhook/review.json#" "$ROOT/bench/webhook/post.lua" > post.lua
@@ -115,6 +125,10 @@ WEBHOOK_ENV=(
 measure go "$GO_PORT" "$WORK/go-baseline" -addr "127.0.0.1:$GO_PORT" -cert certs/tls.crt -key certs/tls.key
 # The .NET twin of the Go baseline (Kestrel + TLS + parse the review, fixed patch): what the framework costs here.
 measure kestrel-floor "$GO_PORT" "$WORK/kestrel-floor/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
+if [[ "${FLOOR_AOT:-1}" == 1 ]]; then
+  measure kestrel-floor-aot "$GO_PORT" "$WORK/floor-aot-false/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
+  measure kestrel-floor-aot-kubernetesclient "$GO_PORT" "$WORK/floor-aot-true/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
+fi
 # As shipped (the NativeAOT image): one compact-JSON request log line per admission (to a file here, as to the
 # container log in a cluster); then the same with the per-request log line off (Warning and above only).
 QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Injector.Webhook.Admission.AdmissionLog=Warning")

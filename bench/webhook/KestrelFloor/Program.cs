@@ -1,6 +1,8 @@
 // The .NET twin of go-baseline: HTTPS on Kestrel (TLS 1.2+, HTTP/1.1), POST /mutate parses the whole AdmissionReview
 // (object included) into a JsonDocument and answers with a fixed JSON patch. No logging, no metrics, no injection:
 // it measures what the framework costs on this machine, so run.sh can tell the webhook's own cost from Kestrel's.
+// Built with -p:FloorWithKubernetesClient=true it also decodes request.object into KubernetesClient's V1Pod and keeps
+// an API client (that has listed once): what KubernetesClient alone adds, in code, type data and heap.
 // Usage: KestrelFloor PORT CERT.pem KEY.pem
 using System.Net;
 using System.Security.Authentication;
@@ -24,11 +26,30 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     }));
 });
 var app = builder.Build();
+#if WITH_KUBERNETES_CLIENT
+// The list fails (nothing listens on port 1); it is here so the client's code is in the binary and has run once.
+using var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = "https://127.0.0.1:1" });
+try
+{
+    await k8s.CoreV1OperationsExtensions.ListNamespaceAsync(client);
+}
+catch (HttpRequestException)
+{
+}
+#endif
 app.MapPost("/mutate", async (HttpContext context) =>
 {
     using var review = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
     var root = review.RootElement;
     var uid = root.GetProperty("request").GetProperty("uid").GetString();
+#if WITH_KUBERNETES_CLIENT
+    var pod = k8s.KubernetesJson.Deserialize<k8s.Models.V1Pod>(root.GetProperty("request").GetProperty("object").GetRawText());
+    if (pod.Spec.Containers.Count == 0)
+    {
+        context.Response.StatusCode = 400;
+        return;
+    }
+#endif
     context.Response.ContentType = "application/json";
     await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
     json.WriteStartObject();
