@@ -48,10 +48,11 @@ if [[ "${WEBHOOK_JIT:-1}" == 1 ]]; then
 fi
 dotnet publish "$ROOT/bench/webhook/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true -o "$WORK/kestrel-floor" >"$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }
-# The RSS floors (FLOOR_AOT=0 skips them): the same floor as NativeAOT, without and with KubernetesClient decoding each
-# pod into V1Pod, so the table shows what the framework and the client library alone hold in memory.
+# The RSS floors (FLOOR_AOT=0 skips them): the same floor as NativeAOT, without KubernetesClient, decoding each pod
+# into its V1Pod through a context of our own (models), and through KubernetesClient with an API client (true), so
+# the table shows what the framework, the model types and the client library each hold in memory.
 if [[ "${FLOOR_AOT:-1}" == 1 ]]; then
-  for with_client in false true; do
+  for with_client in false models true; do
     dotnet publish "$ROOT/bench/webhook/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 -p:PublishAot=true \
       -p:FloorWithKubernetesClient=$with_client -p:IntermediateOutputPath="$WORK/obj-floor-$with_client/" \
       -p:OutputPath="$WORK/bin-floor-$with_client/" -o "$WORK/floor-aot-$with_client" >"$WORK/build-floor-aot-$with_client.log" 2>&1 \
@@ -127,6 +128,7 @@ measure go "$GO_PORT" "$WORK/go-baseline" -addr "127.0.0.1:$GO_PORT" -cert certs
 measure kestrel-floor "$GO_PORT" "$WORK/kestrel-floor/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
 if [[ "${FLOOR_AOT:-1}" == 1 ]]; then
   measure kestrel-floor-aot "$GO_PORT" "$WORK/floor-aot-false/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
+  measure kestrel-floor-aot-v1pod-own-context "$GO_PORT" "$WORK/floor-aot-models/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
   measure kestrel-floor-aot-kubernetesclient "$GO_PORT" "$WORK/floor-aot-true/KestrelFloor" "$GO_PORT" certs/tls.crt certs/tls.key
 fi
 # As shipped (the NativeAOT image): one compact-JSON request log line per admission (to a file here, as to the

@@ -2,7 +2,8 @@
 // (object included) into a JsonDocument and answers with a fixed JSON patch. No logging, no metrics, no injection:
 // it measures what the framework costs on this machine, so run.sh can tell the webhook's own cost from Kestrel's.
 // Built with -p:FloorWithKubernetesClient=true it also decodes request.object into KubernetesClient's V1Pod and keeps
-// an API client (that has listed once): what KubernetesClient alone adds, in code, type data and heap.
+// an API client (that has listed once): what KubernetesClient alone adds, in code, type data and heap. With
+// =models it decodes into the same V1Pod through a context of its own and has no client: what the model types cost.
 // Usage: KestrelFloor PORT CERT.pem KEY.pem
 using System.Net;
 using System.Security.Authentication;
@@ -42,8 +43,12 @@ app.MapPost("/mutate", async (HttpContext context) =>
     using var review = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
     var root = review.RootElement;
     var uid = root.GetProperty("request").GetProperty("uid").GetString();
+#if WITH_KUBERNETES_CLIENT || WITH_KUBERNETES_MODELS_ONLY
 #if WITH_KUBERNETES_CLIENT
     var pod = k8s.KubernetesJson.Deserialize<k8s.Models.V1Pod>(root.GetProperty("request").GetProperty("object").GetRawText());
+#else
+    var pod = PodOnlyJsonContext.Read(root.GetProperty("request").GetProperty("object"));
+#endif
     if (pod.Spec.Containers.Count == 0)
     {
         context.Response.StatusCode = 400;
@@ -64,3 +69,17 @@ app.MapPost("/mutate", async (HttpContext context) =>
     json.WriteEndObject();
 });
 app.Run();
+
+#if WITH_KUBERNETES_MODELS_ONLY
+/// <summary>Contracts for the V1Pod graph only, with KubernetesClient's naming rules; none of its other models.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(k8s.Models.V1Pod))]
+internal sealed partial class PodOnlyJsonContext : System.Text.Json.Serialization.JsonSerializerContext
+{
+    // A method, not an inline call: the endpoint generator cannot see this context's generated members, and a lambda
+    // that names them would not bind for it.
+    public static k8s.Models.V1Pod Read(JsonElement pod) => pod.Deserialize(Default.V1Pod)!;
+}
+#endif
