@@ -23,27 +23,16 @@ public sealed class ShutdownTests
         await using var host = await WebhookHost.StartAsync(api, configure: builder =>
             builder.Services.AddSingleton<IStartupFilter>(new SignalFilter(arrived)));
 
-        // Large enough that the client's write buffer flushes the first part to the wire on its own.
-        var review = AdmissionFixtures.PodCreate();
-        review["request"]!["object"]!["metadata"]!["annotations"]!["example.com/padding"] = new string('x', 256 * 1024);
-        var body = Encoding.UTF8.GetBytes(review.ToJsonString());
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        using var content = new StreamContent(pipe.Reader.AsStream());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var sending = host.Client.PostAsync(new Uri(host.BaseAddress, "/mutate"), content);
-        await pipe.Writer.WriteAsync(body.AsMemory(0, body.Length / 2));
-        await Task.WhenAny(arrived.Task, sending).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(sending.IsCompleted, sending.Exception?.ToString() ?? "the request finished before its body was sent");
+        using var admission = await HalfSentAdmission.StartAsync(host, arrived.Task);
 
         // Half the body is in; the host is told to stop; the rest arrives afterwards and is still answered.
         var lifetime = host.App.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopping = host.App.StopAsync();
         await Task.Run(() => lifetime.ApplicationStopping.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)));
         Assert.False(stopping.IsCompleted);
-        await pipe.Writer.WriteAsync(body.AsMemory(body.Length / 2));
-        await pipe.Writer.CompleteAsync();
+        await admission.SendRestAsync();
 
-        using var response = await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        using var response = await admission.Sending.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await AdmissionAnswer.ReadAsync(response)).Allowed);
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
@@ -58,21 +47,12 @@ public sealed class ShutdownTests
         await using var host = await WebhookHost.StartAsync(api, configure: builder =>
             builder.Services.AddSingleton<IStartupFilter>(new SignalFilter(arrived)));
 
-        var review = AdmissionFixtures.PodCreate();
-        review["request"]!["object"]!["metadata"]!["annotations"]!["example.com/padding"] = new string('x', 256 * 1024);
-        var body = Encoding.UTF8.GetBytes(review.ToJsonString());
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        using var content = new StreamContent(pipe.Reader.AsStream());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        content.Headers.ContentLength = body.Length;
         using var hangUp = new CancellationTokenSource();
-        var sending = host.Client.PostAsync(new Uri(host.BaseAddress, "/mutate"), content, hangUp.Token);
-        await pipe.Writer.WriteAsync(body.AsMemory(0, body.Length / 2));
-        await Task.WhenAny(arrived.Task, sending).WaitAsync(TimeSpan.FromSeconds(30));
+        using var admission = await HalfSentAdmission.StartAsync(host, arrived.Task, hangUp.Token);
 
         // The caller gives up with half the body sent (HttpClient then closes the connection).
         await hangUp.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => admission.Sending);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         Serilog.Events.LogEvent? line;
@@ -91,6 +71,46 @@ public sealed class ShutdownTests
 
         using var next = await host.PostAsync("/mutate", AdmissionFixtures.PodCreate().ToJsonString());
         Assert.True((await AdmissionAnswer.ReadAsync(next)).Allowed);
+    }
+
+    /// <summary>A POST to /mutate whose body is half sent: the rest waits for <see cref="SendRestAsync"/>.</summary>
+    private sealed class HalfSentAdmission : IDisposable
+    {
+        private readonly byte[] _body;
+        private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0));
+        private readonly StreamContent _content;
+
+        private HalfSentAdmission(WebhookHost host, CancellationToken cancellationToken)
+        {
+            // Large enough that the client's write buffer flushes the first part to the wire on its own.
+            var review = AdmissionFixtures.PodCreate();
+            review["request"]!["object"]!["metadata"]!["annotations"]!["example.com/padding"] = new string('x', 256 * 1024);
+            _body = Encoding.UTF8.GetBytes(review.ToJsonString());
+            _content = new StreamContent(_pipe.Reader.AsStream());
+            _content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            _content.Headers.ContentLength = _body.Length;
+            Sending = host.Client.PostAsync(new Uri(host.BaseAddress, "/mutate"), _content, cancellationToken);
+        }
+
+        public Task<HttpResponseMessage> Sending { get; }
+
+        /// <summary>Starts the request and returns once half its body is sent and the request has reached the app.</summary>
+        public static async Task<HalfSentAdmission> StartAsync(WebhookHost host, Task arrived, CancellationToken cancellationToken = default)
+        {
+            var admission = new HalfSentAdmission(host, cancellationToken);
+            await admission._pipe.Writer.WriteAsync(admission._body.AsMemory(0, admission._body.Length / 2), CancellationToken.None);
+            await Task.WhenAny(arrived, admission.Sending).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.False(admission.Sending.IsCompleted, admission.Sending.Exception?.ToString() ?? "the request finished before its body was sent");
+            return admission;
+        }
+
+        public async Task SendRestAsync()
+        {
+            await _pipe.Writer.WriteAsync(_body.AsMemory(_body.Length / 2));
+            await _pipe.Writer.CompleteAsync();
+        }
+
+        public void Dispose() => _content.Dispose();
     }
 
     /// <summary>Signals when a request to /mutate has reached the app, before its body is read.</summary>
