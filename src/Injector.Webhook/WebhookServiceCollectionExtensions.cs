@@ -44,7 +44,8 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton(sp => new PodInjector(sp.GetRequiredService<IOptions<InjectorOptions>>().Value));
         services.AddSingleton(sp => new PodValidator(sp.GetRequiredService<IOptions<InjectorOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
 
-        services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
+        services.TryAddSingleton(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
+        services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<KubernetesApiClient>());
         services.AddSingleton<NamespaceCache>();
         services.AddSingleton<SecretCache>();
         services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretCache>());

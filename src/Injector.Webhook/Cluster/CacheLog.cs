@@ -12,6 +12,6 @@ internal static partial class CacheLog
     [LoggerMessage(202, LogLevel.Warning, "Cache of {Resource} lost the API; serving the last good data and retrying in {Backoff}")]
     public static partial void CacheError(ILogger logger, string resource, TimeSpan backoff, Exception exception);
 
-    [LoggerMessage(203, LogLevel.Warning, "Watch of {Resource} sent an unreadable event, skipped: {Error}")]
-    public static partial void BadWatchLine(ILogger logger, string resource, string error);
+    [LoggerMessage(203, LogLevel.Warning, "Watch of {Resource} sent an unreadable event ({Error}); relisting in {Backoff}")]
+    public static partial void BadWatchLine(ILogger logger, string resource, string error, TimeSpan backoff);
 }

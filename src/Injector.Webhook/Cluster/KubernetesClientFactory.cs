@@ -12,7 +12,7 @@ namespace Injector.Webhook.Cluster;
 /// </summary>
 internal static class KubernetesClientFactory
 {
-    public static IKubernetes Create(WebhookOptions options)
+    public static KubernetesApiClient Create(WebhookOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         try
@@ -38,7 +38,7 @@ internal static class KubernetesClientFactory
                 throw new KubeConfigException("no KUBECONFIG, no ~/.kube/config and not running in a pod.");
             }
 
-            return new Kubernetes(config);
+            return new KubernetesApiClient(config);
         }
         catch (Exception ex) when (ex is KubeConfigException or FileNotFoundException or IOException)
         {

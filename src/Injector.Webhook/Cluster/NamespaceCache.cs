@@ -14,12 +14,12 @@ namespace Injector.Webhook.Cluster;
 /// <c>tls-injector.io/</c> annotations, so a namespace's large <c>last-applied-configuration</c> costs nothing.
 /// </summary>
 internal sealed class NamespaceCache(
-    IKubernetes client,
+    KubernetesApiClient client,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
     ILogger<NamespaceCache> logger)
-    : ResourceCache<V1Namespace, V1NamespaceList, NamespaceInfo>(options, timeProvider, metrics, logger)
+    : ResourceCache<V1Namespace, V1NamespaceList, NamespaceInfo>(client, options, timeProvider, metrics, logger)
 {
     public override string ResourceName => "namespaces";
 
@@ -33,7 +33,7 @@ internal sealed class NamespaceCache(
 
         try
         {
-            var ns = await client.CoreV1.ReadNamespaceAsync(name, cancellationToken: cancellationToken);
+            var ns = await Client.CoreV1.ReadNamespaceAsync(name, cancellationToken: cancellationToken);
             return NamespaceLookup.Found(Remember(ns));
         }
         catch (Exception ex) when (IsNotFound(ex))
@@ -47,10 +47,9 @@ internal sealed class NamespaceCache(
     }
 
     protected override Task<V1NamespaceList> ListAsync(string? continueToken, CancellationToken cancellationToken)
-        => client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
+        => Client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
 
-    protected override IAsyncEnumerable<(WatchEventType Type, V1Namespace Object)> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken)
-        => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+    protected override string CollectionPath => "api/v1/namespaces";
 
     protected override NamespaceInfo Project(V1Namespace obj)
     {

@@ -12,12 +12,12 @@ namespace Injector.Webhook.Cluster;
 /// themselves (often the bulk of a policy) are dropped on arrival.
 /// </summary>
 internal sealed class NetworkPolicyCache(
-    IKubernetes client,
+    KubernetesApiClient client,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
     ILogger<NetworkPolicyCache> logger)
-    : ResourceCache<V1NetworkPolicy, V1NetworkPolicyList, V1NetworkPolicy>(options, timeProvider, metrics, logger)
+    : ResourceCache<V1NetworkPolicy, V1NetworkPolicyList, V1NetworkPolicy>(client, options, timeProvider, metrics, logger)
 {
     public override string ResourceName => "networkpolicies";
 
@@ -39,7 +39,7 @@ internal sealed class NetworkPolicyCache(
     {
         try
         {
-            var list = await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(namespaceName, cancellationToken: cancellationToken);
+            var list = await Client.NetworkingV1.ListNamespacedNetworkPolicyAsync(namespaceName, cancellationToken: cancellationToken);
             return [.. (list.Items ?? []).Select(Project)];
         }
         catch (Exception ex) when (ex is k8s.Autorest.HttpOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -49,10 +49,9 @@ internal sealed class NetworkPolicyCache(
     }
 
     protected override Task<V1NetworkPolicyList> ListAsync(string? continueToken, CancellationToken cancellationToken)
-        => client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
+        => Client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
 
-    protected override IAsyncEnumerable<(WatchEventType Type, V1NetworkPolicy Object)> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken)
-        => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+    protected override string CollectionPath => "apis/networking.k8s.io/v1/networkpolicies";
 
     protected override V1NetworkPolicy Project(V1NetworkPolicy obj) => new()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -16,6 +17,7 @@ namespace Injector.Webhook.Cluster;
 /// backs off while the API is down, and keeps serving the last good data meanwhile.
 /// </summary>
 internal abstract class ResourceCache<TObject, TList, TEntry>(
+    KubernetesApiClient client,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
@@ -48,6 +50,8 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
 
     protected WebhookOptions Options => options.Value;
 
+    protected KubernetesApiClient Client => client;
+
     /// <summary>
     /// The cached entries of one namespace. A scan of every entry (keys are <c>namespace/name</c>, see
     /// <see cref="Key"/>); enumerating never blocks the watch.
@@ -71,8 +75,11 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
     /// <summary>One page of the list.</summary>
     protected abstract Task<TList> ListAsync(string? continueToken, CancellationToken cancellationToken);
 
-    /// <summary>The watch stream from <paramref name="resourceVersion"/>, with bookmarks; ends after <paramref name="timeoutSeconds"/>.</summary>
-    protected abstract IAsyncEnumerable<(WatchEventType Type, TObject Object)> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken);
+    /// <summary>The collection's path for all namespaces, e.g. <c>api/v1/secrets</c>; the watch is a GET of it with <c>watch=true</c>.</summary>
+    protected abstract string CollectionPath { get; }
+
+    /// <summary>The field selector of both list and watch, if any.</summary>
+    protected virtual string? FieldSelector => null;
 
     /// <summary>What is kept of an object: only the fields the webhook reads.</summary>
     protected abstract TEntry Project(TObject obj);
@@ -144,9 +151,19 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
             }
             catch (Exception ex)
             {
-                reason = "error";
-                metrics.RecordError("cache", ResourceName);
-                CacheLog.CacheError(logger, ResourceName, backoff, ex);
+                if (ex is UnreadableWatchEventException)
+                {
+                    // Skipping the line would leave the cache missing whatever it held: relist instead.
+                    reason = "unreadable";
+                    metrics.RecordWatchError(ResourceName, reason);
+                    CacheLog.BadWatchLine(logger, ResourceName, ex.Message, backoff);
+                }
+                else
+                {
+                    reason = "error";
+                    metrics.RecordError("cache", ResourceName);
+                    CacheLog.CacheError(logger, ResourceName, backoff, ex);
+                }
                 try
                 {
                     await Task.Delay(backoff, timeProvider, cancellationToken);
@@ -191,56 +208,43 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
     /// <summary>Applies watch events until the server ends the stream; returns the last version seen and whether it was 410 Gone.</summary>
     private async Task<(string ResourceVersion, bool Gone)> WatchOnceAsync(string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        Exception? streamError = null;
-        var gone = false;
-        await foreach (var (type, obj) in WatchAsync(resourceVersion, timeoutSeconds, OnError, cancellationToken))
+        using var response = await client.GetStreamAsync(WatchUri(resourceVersion, timeoutSeconds), cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        try
         {
-            var version = obj.Metadata?.ResourceVersion;
-            switch (type)
+            await foreach (var (type, obj) in WatchEventReader.ReadAsync<TObject>(stream, cancellationToken))
             {
-                case WatchEventType.Added:
-                case WatchEventType.Modified:
-                    _items[Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty)] = Project(obj);
-                    Interlocked.Increment(ref _generation);
-                    break;
-                case WatchEventType.Deleted:
-                    _items.TryRemove(Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty), out _);
-                    Interlocked.Increment(ref _generation);
-                    break;
-                default:
-                    // Bookmark: nothing changed, but the version moves on so a resume does not replay old events.
-                    break;
-            }
+                switch (type)
+                {
+                    case WatchEventType.Added:
+                    case WatchEventType.Modified:
+                        _items[Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty)] = Project(obj);
+                        Interlocked.Increment(ref _generation);
+                        break;
+                    case WatchEventType.Deleted:
+                        _items.TryRemove(Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty), out _);
+                        Interlocked.Increment(ref _generation);
+                        break;
+                    default:
+                        // Bookmark: nothing changed, but the version moves on so a resume does not replay old events.
+                        break;
+                }
 
-            resourceVersion = string.IsNullOrEmpty(version) ? resourceVersion : version;
-            if (gone)
-            {
-                break;
+                metrics.RecordWatchEvent(ResourceName, type);
+                resourceVersion = obj.Metadata?.ResourceVersion is { Length: > 0 } version ? version : resourceVersion;
             }
         }
-
-        if (streamError is not null && !gone)
+        catch (KubernetesException ex) when (ex.Status?.Code == (int)HttpStatusCode.Gone)
         {
-            throw new IOException($"watch of {ResourceName} failed: {streamError.Message}", streamError);
+            return (resourceVersion, true);
         }
 
-        return (resourceVersion, gone);
+        return (resourceVersion, false);
+    }
 
-        void OnError(Exception ex)
-        {
-            if (ex is KubernetesException { Status.Code: 410 })
-            {
-                gone = true;
-            }
-            else if (ex is KubernetesException or IOException or HttpRequestException)
-            {
-                streamError ??= ex;
-            }
-            else
-            {
-                // A line that does not parse: skip it, like client-go does, and keep the stream.
-                CacheLog.BadWatchLine(logger, ResourceName, ex.Message);
-            }
-        }
+    private string WatchUri(string resourceVersion, int timeoutSeconds)
+    {
+        var query = string.Create(CultureInfo.InvariantCulture, $"watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={timeoutSeconds}");
+        return FieldSelector is { } selector ? $"{CollectionPath}?{query}&fieldSelector={Uri.EscapeDataString(selector)}" : $"{CollectionPath}?{query}";
     }
 }

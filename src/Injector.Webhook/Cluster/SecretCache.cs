@@ -15,17 +15,16 @@ namespace Injector.Webhook.Cluster;
 /// With <see cref="WebhookOptions.CacheSecrets"/> false, nothing is cached and every lookup is one GET.
 /// </summary>
 internal sealed class SecretCache(
-    IKubernetes client,
+    KubernetesApiClient client,
     IOptions<WebhookOptions> webhookOptions,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
     ILogger<SecretCache> logger)
-    : ResourceCache<V1Secret, V1SecretList, IReadOnlyDictionary<string, byte[]>>(webhookOptions, timeProvider, metrics, logger), ISecretLookup
+    : ResourceCache<V1Secret, V1SecretList, IReadOnlyDictionary<string, byte[]>>(client, webhookOptions, timeProvider, metrics, logger), ISecretLookup
 {
     /// <summary>The Secret keys kept; the rest never reaches memory beyond the deserializer.</summary>
     public static readonly IReadOnlySet<string> KeptKeys = new HashSet<string>(StringComparer.Ordinal) { "tls.crt", "tls.key", "ca.crt" };
 
-    private const string FieldSelector = "type!=kubernetes.io/service-account-token";
 
     public override string ResourceName => "secrets";
 
@@ -41,7 +40,7 @@ internal sealed class SecretCache(
 
         try
         {
-            var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, namespaceName, cancellationToken: cancellationToken);
+            var secret = await Client.CoreV1.ReadNamespacedSecretAsync(name, namespaceName, cancellationToken: cancellationToken);
             return SecretLookupResult.Found(Options.CacheSecrets ? Remember(secret) : Project(secret));
         }
         catch (Exception ex) when (IsNotFound(ex))
@@ -55,10 +54,11 @@ internal sealed class SecretCache(
     }
 
     protected override Task<V1SecretList> ListAsync(string? continueToken, CancellationToken cancellationToken)
-        => client.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: continueToken, fieldSelector: FieldSelector, limit: 500, cancellationToken: cancellationToken);
+        => Client.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: continueToken, fieldSelector: FieldSelector, limit: 500, cancellationToken: cancellationToken);
 
-    protected override IAsyncEnumerable<(WatchEventType Type, V1Secret Object)> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken)
-        => client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: FieldSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+    protected override string CollectionPath => "api/v1/secrets";
+
+    protected override string FieldSelector => "type!=kubernetes.io/service-account-token";
 
     protected override IReadOnlyDictionary<string, byte[]> Project(V1Secret obj)
     {

@@ -13,12 +13,12 @@ namespace Injector.Webhook.Cluster;
 /// target. With <see cref="WebhookOptions.CheckServices"/> false it never runs and answers null (check skipped).
 /// </summary>
 internal sealed class ServiceCache(
-    IKubernetes client,
+    KubernetesApiClient client,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
     ILogger<ServiceCache> logger)
-    : ResourceCache<V1Service, V1ServiceList, V1Service>(options, timeProvider, metrics, logger), IServiceLookup
+    : ResourceCache<V1Service, V1ServiceList, V1Service>(client, options, timeProvider, metrics, logger), IServiceLookup
 {
     public override string ResourceName => "services";
 
@@ -44,10 +44,9 @@ internal sealed class ServiceCache(
         => Task.FromResult(InNamespace(namespaceName));
 
     protected override Task<V1ServiceList> ListAsync(string? continueToken, CancellationToken cancellationToken)
-        => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
+        => Client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, limit: 500, cancellationToken: cancellationToken);
 
-    protected override IAsyncEnumerable<(WatchEventType Type, V1Service Object)> WatchAsync(string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken)
-        => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+    protected override string CollectionPath => "api/v1/services";
 
     protected override V1Service Project(V1Service obj) => new()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using k8s;
 
 namespace Injector.Webhook.Metrics;
 
@@ -20,6 +21,8 @@ internal sealed class WebhookMetrics
     private readonly ConcurrentDictionary<string, Counter> _rejections = new();
     private readonly ConcurrentDictionary<(string Endpoint, string Type), Counter> _errors = new();
     private readonly ConcurrentDictionary<(string Resource, string Reason), Counter> _relists = new();
+    private readonly ConcurrentDictionary<(string Resource, WatchEventType Type), Counter> _watchEvents = new();
+    private readonly ConcurrentDictionary<(string Resource, string Reason), Counter> _watchErrors = new();
     private readonly ConcurrentDictionary<string, Counter> _certificateReloads = new();
     private readonly Counter _injections = new();
     private readonly Counter _memoHits = new();
@@ -47,6 +50,12 @@ internal sealed class WebhookMetrics
     public void RecordError(string endpoint, string type) => _errors.GetOrAdd((endpoint, type), static _ => new Counter()).Increment();
 
     public void RecordRelist(string resource, string reason) => _relists.GetOrAdd((resource, reason), static _ => new Counter()).Increment();
+
+    /// <summary>One watch event applied to an API cache (bookmarks included).</summary>
+    public void RecordWatchEvent(string resource, WatchEventType type) => _watchEvents.GetOrAdd((resource, type), static _ => new Counter()).Increment();
+
+    /// <summary>A watch that ended in a way that forces a relist, e.g. <c>unreadable</c> for a line that is not an event.</summary>
+    public void RecordWatchError(string resource, string reason) => _watchErrors.GetOrAdd((resource, reason), static _ => new Counter()).Increment();
 
     public void RecordCertificateReload(string outcome) => _certificateReloads.GetOrAdd(outcome, static _ => new Counter()).Increment();
 
@@ -96,6 +105,18 @@ internal sealed class WebhookMetrics
             sb.Append(CultureInfo.InvariantCulture, $"tls_injector_webhook_cache_relists_total{{resource=\"{resource}\",reason=\"{reason}\"}} {counter.Value}\n");
         }
 
+        Header(sb, "tls_injector_webhook_cache_watch_events_total", "counter", "Watch events applied to an API cache, by type.");
+        foreach (var ((resource, type), counter) in _watchEvents.OrderBy(kv => kv.Key))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"tls_injector_webhook_cache_watch_events_total{{resource=\"{resource}\",type=\"{WatchTypeLabel(type)}\"}} {counter.Value}\n");
+        }
+
+        Header(sb, "tls_injector_webhook_cache_watch_errors_total", "counter", "Watches of an API cache that ended in a relist, by reason (unreadable: a line that is not a watch event).");
+        foreach (var ((resource, reason), counter) in _watchErrors.OrderBy(kv => kv.Key))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"tls_injector_webhook_cache_watch_errors_total{{resource=\"{resource}\",reason=\"{reason}\"}} {counter.Value}\n");
+        }
+
         Header(sb, "tls_injector_webhook_certificate_reloads_total", "counter", "Serving certificate reload attempts that changed something or failed.");
         foreach (var (outcome, counter) in _certificateReloads.OrderBy(kv => kv.Key))
         {
@@ -117,6 +138,15 @@ internal sealed class WebhookMetrics
 
         return sb.ToString();
     }
+
+    private static string WatchTypeLabel(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => "ADDED",
+        WatchEventType.Modified => "MODIFIED",
+        WatchEventType.Deleted => "DELETED",
+        WatchEventType.Bookmark => "BOOKMARK",
+        _ => "ERROR",
+    };
 
     private static string GaugeHelp(string name) => name switch
     {

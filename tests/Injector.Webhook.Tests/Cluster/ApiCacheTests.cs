@@ -29,7 +29,7 @@ public sealed class ApiCacheTests
     {
         await using var api = await FakeKubeApiServer.StartAsync();
         api.LoadFixtures();
-        using var client = api.CreateClient();
+        using var client = new KubernetesApiClient(api.ClientConfiguration());
         var metrics = new WebhookMetrics();
         var cache = new NamespaceCache(client, Defaults, TimeProvider.System, metrics, NullLogger<NamespaceCache>.Instance);
         using var cts = new CancellationTokenSource();
@@ -67,7 +67,7 @@ public sealed class ApiCacheTests
     public async Task NamespaceCache_FallsBackToGet_AndReportsOutage()
     {
         await using var api = await FakeKubeApiServer.StartAsync();
-        using var client = api.CreateClient();
+        using var client = new KubernetesApiClient(api.ClientConfiguration());
         var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(), NullLogger<NamespaceCache>.Instance);
 
         // Not running: every lookup is a miss and goes to the API.
@@ -90,7 +90,7 @@ public sealed class ApiCacheTests
         api.LoadFixtures();
         api.Put(ResourceType.Secrets, """{"metadata":{"name":"mixed","namespace":"fx"},"type":"Opaque","data":{"tls.crt":"Y3J0","ca.crt":"Y2E=","password":"aHVudGVyMg=="}}""");
         api.Put(ResourceType.Secrets, """{"metadata":{"name":"token","namespace":"fx"},"type":"kubernetes.io/service-account-token","data":{"token":"eHl6"}}""");
-        using var client = api.CreateClient();
+        using var client = new KubernetesApiClient(api.ClientConfiguration());
         var cache = new SecretCache(client, Defaults, TimeProvider.System, new WebhookMetrics(), NullLogger<SecretCache>.Instance);
         using var cts = new CancellationTokenSource();
         var run = cache.RunAsync(cts.Token);
@@ -117,19 +117,27 @@ public sealed class ApiCacheTests
     }
 
     [Fact]
-    public async Task Cache_SkipsGarbageWatchLines_AndRecoversAfterOutage()
+    public async Task Cache_RelistsAfterAnUnreadableWatchLine_CountsIt_AndRecoversAfterOutage()
     {
         await using var api = await FakeKubeApiServer.StartAsync();
         api.LoadFixtures();
-        using var client = api.CreateClient();
-        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(), NullLogger<NamespaceCache>.Instance);
+        using var client = new KubernetesApiClient(api.ClientConfiguration());
+        var metrics = new WebhookMetrics();
+        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, metrics, NullLogger<NamespaceCache>.Instance);
         using var cts = new CancellationTokenSource();
         var run = cache.RunAsync(cts.Token);
         await WaitForAsync(() => cache.IsSynced, "the first list");
         Assert.True(await api.WaitForWatchesAsync(ResourceType.Namespaces, 1, TimeSpan.FromSeconds(20)));
+        var listsBefore = api.Requests.Count(r => r.Method == "GET" && r.Path == "/api/v1/namespaces" && !r.IsWatch);
+
+        // A line that is not an event ends the watch; what it held is unknown, so the cache relists and
+        // finds the namespace that the lost line may have carried.
         api.PushRawEvent(ResourceType.Namespaces, "this is not json");
         api.Put(ResourceType.Namespaces, """{"metadata":{"name":"after-garbage"}}""");
-        await WaitForAsync(() => cache.Count == 12, "the event after a bad line");
+        await WaitForAsync(() => cache.Count == 12, "the namespace put after the bad line");
+        await WaitForAsync(() => metrics.Render().Contains("tls_injector_webhook_cache_watch_errors_total{resource=\"namespaces\",reason=\"unreadable\"} 1", StringComparison.Ordinal), "the unreadable line counted");
+        await WaitForAsync(() => metrics.Render().Contains("tls_injector_webhook_cache_relists_total{resource=\"namespaces\",reason=\"unreadable\"} 1", StringComparison.Ordinal), "the relist after it");
+        Assert.True(api.Requests.Count(r => r.Method == "GET" && r.Path == "/api/v1/namespaces" && !r.IsWatch) > listsBefore);
 
         // An outage: the watch is cut and the relist fails until the API is back; the cache keeps answering.
         api.FailureStatusCode = 503;
