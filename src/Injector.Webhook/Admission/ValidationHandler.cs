@@ -21,7 +21,7 @@ internal sealed class ValidationHandler(
     PodValidator validator,
     NamespaceCache namespaces,
     ISecretLookup secrets,
-    IServiceLookup services,
+    ServiceCache services,
     NetworkPolicyCache networkPolicies,
     IOptions<InjectorOptions> injectorOptions,
     IOptions<WebhookOptions> options)
@@ -104,8 +104,12 @@ internal sealed class ValidationHandler(
             return OptedIn(template) ? OnLookupFailure(template, [problem]) : AdmissionDecision.Allow(AdmissionResults.Allowed, "not opted in; " + problem);
         }
 
+        // What a user applies (a workload, a pod of no controller) tends to come in one kubectl apply with its
+        // Service and NetworkPolicy, faster than the watch delivers them: those are read live. Controller-made pods
+        // were checked as their workload, and use the cache.
+        var appliedByUser = obj is not V1Pod pod || pod.Metadata?.OwnerReferences?.Any(r => r.Controller == true) != true;
         var counting = new CountingSecretLookup(secrets);
-        var result = await validator.ValidateAsync(template, lookup.Info, counting, services, cancellationToken);
+        var result = await validator.ValidateAsync(template, lookup.Info, counting, appliedByUser ? services.Live : services, cancellationToken);
 
         // Core adds one error per lookup that could not be answered. Only when those are all the errors does the
         // policy decide; an error that is certain anyway (a bad annotation) refuses the object under either policy.
@@ -121,7 +125,13 @@ internal sealed class ValidationHandler(
 
         // Issue 8 for workloads: the pods' own warnings would reach only the controller that creates them.
         var check = injectorOptions.Value.NetworkPolicyCheck;
-        if (NetworkPolicyAdvice.ForWorkload(template, lookup.Info, injectorOptions.Value, check == NetworkPolicyCheck.Off ? [] : networkPolicies.InNamespace(namespaceName)) is { } advice)
+        var advice = NetworkPolicyAdvice.ForWorkload(template, lookup.Info, injectorOptions.Value, check == NetworkPolicyCheck.Off ? [] : networkPolicies.InNamespace(namespaceName));
+        if (advice is not null && appliedByUser && await networkPolicies.ListFromApiAsync(namespaceName, cancellationToken) is { } live)
+        {
+            advice = NetworkPolicyAdvice.ForWorkload(template, lookup.Info, injectorOptions.Value, live);
+        }
+
+        if (advice is not null)
         {
             return check == NetworkPolicyCheck.Reject
                 ? AdmissionDecision.Deny(AdmissionResults.Denied, "no NetworkPolicy", advice, warnings: result.Warnings)

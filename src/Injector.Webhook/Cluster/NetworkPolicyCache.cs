@@ -32,20 +32,14 @@ internal sealed class NetworkPolicyCache(
     }
 
     /// <summary>
-    /// The namespace's policies straight from the API, projected like cached ones; null when the API cannot answer.
-    /// Used before a rejection, so a policy created a moment ago (not yet seen by the watch) still counts.
+    /// The namespace's policies straight from the API, projected like cached ones; null when the API does not
+    /// answer in time. Used where a policy created a moment ago (not yet seen by the watch) must count.
     /// </summary>
     public async Task<IReadOnlyList<V1NetworkPolicy>?> ListFromApiAsync(string namespaceName, CancellationToken cancellationToken)
     {
-        try
-        {
-            var list = await Client.NetworkingV1.ListNamespacedNetworkPolicyAsync(namespaceName, cancellationToken: cancellationToken);
-            return [.. (list.Items ?? []).Select(Project)];
-        }
-        catch (Exception ex) when (ex is k8s.Autorest.HttpOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
+        ArgumentNullException.ThrowIfNull(namespaceName);
+        var list = await ReadLiveAsync(token => Client.NetworkingV1.ListNamespacedNetworkPolicyAsync(namespaceName, cancellationToken: token), cancellationToken);
+        return list is null ? null : [.. (list.Items ?? []).Select(Project)];
     }
 
     protected override Task<V1NetworkPolicyList> ListAsync(string? continueToken, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Injector.Webhook.Cluster;
 
 /// <summary>
-/// Issue 8's admission check: an injected pod that no ingress NetworkPolicy selects still answers in plaintext on
+/// The NetworkPolicy admission check: an injected pod that no ingress NetworkPolicy selects still answers in plaintext on
 /// its app ports at the pod IP. <see cref="NetworkPolicyCheck.Warn"/> adds Core's advice to the response warnings;
 /// <see cref="NetworkPolicyCheck.Reject"/> refuses the pod with it.
 /// </summary>
@@ -26,18 +26,19 @@ internal sealed class NetworkPolicyGuard(NetworkPolicyCache cache, IOptions<Inje
         // The patch was computed already, so this touches nothing that is sent back.
         result.Pod.Metadata.NamespaceProperty ??= namespaceName;
         var advice = NetworkPolicyAdvice.For(result, cache.InNamespace(namespaceName), check);
-        if (advice is null || check != NetworkPolicyCheck.Reject)
+        if (advice is null)
         {
-            return advice is null ? null : (advice, false);
+            return null;
         }
 
-        // Before refusing, ask the API itself: the policy may be in the same apply as the pod and not yet in the
-        // cache. If the API cannot answer, the cache (listed and watched) decides.
-        if (await cache.ListFromApiAsync(namespaceName, cancellationToken) is { } fresh)
+        // Before refusing a pod, or advising one that no controller made (it came in one apply with its policy),
+        // ask the API itself: the policy may not have reached the cache yet. If the API cannot answer, the cache decides.
+        var appliedByUser = result.Pod.Metadata.OwnerReferences?.Any(r => r.Controller == true) != true;
+        if ((check == NetworkPolicyCheck.Reject || appliedByUser) && await cache.ListFromApiAsync(namespaceName, cancellationToken) is { } fresh)
         {
             advice = NetworkPolicyAdvice.For(result, fresh, check);
         }
 
-        return advice is null ? null : (advice, true);
+        return advice is null ? null : (advice, check == NetworkPolicyCheck.Reject);
     }
 }

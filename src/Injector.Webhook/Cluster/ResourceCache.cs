@@ -107,6 +107,32 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
         return entry;
     }
 
+    /// <summary>
+    /// <paramref name="read"/> straight from the API, bounded by <see cref="WebhookOptions.LiveReadTimeout"/>; null
+    /// when it is off, or the API does not answer in time (the caller then uses the cache).
+    /// </summary>
+    protected async Task<T?> ReadLiveAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (Options.LiveReadTimeout <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.LiveReadTimeout);
+        try
+        {
+            return await read(timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            metrics.RecordError("live-read", ResourceName);
+            return null;
+        }
+    }
+
     /// <summary>True for the API's 404.</summary>
     protected static bool IsNotFound(Exception ex) => ex is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 

@@ -39,6 +39,14 @@ internal sealed class ServiceCache(
         return EntriesInNamespace(namespaceName);
     }
 
+    /// <summary>
+    /// Reads the namespace's Services straight from the API (the cache when the API does not answer in time), for
+    /// objects applied together with their Service, faster than the watch delivers it.
+    /// </summary>
+    public IServiceLookup Live => _live ??= new LiveLookup(this);
+
+    private LiveLookup? _live;
+
     // Explicit: the base class's ListAsync is the API list of the informer, a different thing.
     Task<IReadOnlyList<V1Service>?> IServiceLookup.ListAsync(string namespaceName, CancellationToken cancellationToken)
         => Task.FromResult(InNamespace(namespaceName));
@@ -57,4 +65,19 @@ internal sealed class ServiceCache(
             Ports = obj.Spec?.Ports?.Select(p => new V1ServicePort { Name = p.Name, Port = p.Port, TargetPort = p.TargetPort, Protocol = p.Protocol }).ToList(),
         },
     };
+
+    private sealed class LiveLookup(ServiceCache cache) : IServiceLookup
+    {
+        public async Task<IReadOnlyList<V1Service>?> ListAsync(string namespaceName, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(namespaceName);
+            if (!cache.Options.CheckServices)
+            {
+                return null;
+            }
+
+            var list = await cache.ReadLiveAsync(token => cache.Client.CoreV1.ListNamespacedServiceAsync(namespaceName, cancellationToken: token), cancellationToken);
+            return list is null ? cache.InNamespace(namespaceName) : [.. (list.Items ?? []).Select(cache.Project)];
+        }
+    }
 }

@@ -79,6 +79,14 @@ public sealed class WebhookOptions
     /// </summary>
     public bool CheckServices { get; set; } = true;
 
+    /// <summary>
+    /// How long <c>/validate</c> waits for a live read of a namespace's Services or NetworkPolicies, made for a
+    /// workload or a pod that no controller created (they are applied together, faster than the watch delivers).
+    /// Past it, the cache answers. Default 1 s; 0 turns the live reads off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan LiveReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The in-cluster escaped-pod audit (<c>Webhook:Audit:*</c>); off by default.</summary>
     public AuditOptions Audit { get; set; } = new();
 

@@ -12,6 +12,8 @@ public sealed partial class FakeKubeApiServer
     private readonly Dictionary<ObjectKey, JsonObject> _objects = [];
     private readonly LinkedList<StoredEvent> _events = new();
     private readonly List<WatchSubscription> _watches = [];
+    private readonly List<(WatchSubscription Watch, string Line)> _heldEvents = [];
+    private bool _holdWatchEvents;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private long _resourceVersion = 100;
     private long _oldestValidVersion;
@@ -27,6 +29,38 @@ public sealed partial class FakeKubeApiServer
             lock (_gate)
             {
                 return _resourceVersion;
+            }
+        }
+    }
+
+    /// <summary>
+    /// While true, changes are stored and listed at once but their watch events wait, as when the watch lags
+    /// behind the API server's storage; setting it back to false delivers them in order.
+    /// </summary>
+    public bool HoldWatchEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _holdWatchEvents;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _holdWatchEvents = value;
+                if (!value)
+                {
+                    foreach (var (watch, line) in _heldEvents)
+                    {
+                        watch.Lines.Writer.TryWrite(line);
+                    }
+
+                    _heldEvents.Clear();
+                }
             }
         }
     }
@@ -123,7 +157,16 @@ public sealed partial class FakeKubeApiServer
         var line = EventLine(eventType, obj);
         foreach (var watch in _watches)
         {
-            if (watch.Matches(type, namespaceName, obj))
+            if (!watch.Matches(type, namespaceName, obj))
+            {
+                continue;
+            }
+
+            if (_holdWatchEvents)
+            {
+                _heldEvents.Add((watch, line));
+            }
+            else
             {
                 watch.Lines.Writer.TryWrite(line);
             }

@@ -18,9 +18,17 @@ public sealed class NetworkPolicyCheckTests
                  "ingress":[{"ports":[{"port":8443,"protocol":"TCP"}]}]}}
         """;
 
-    private static async Task<AdmissionAnswer> MutateAsync(WebhookHost host)
+    /// <summary>The recorded pod CREATE; with <paramref name="ownedByReplicaSet"/>, as its ReplicaSet would create it.</summary>
+    private static async Task<AdmissionAnswer> MutateAsync(WebhookHost host, bool ownedByReplicaSet = false)
     {
-        using var response = await host.PostAsync("/mutate", AdmissionFixtures.PodCreate().ToJsonString());
+        var review = AdmissionFixtures.PodCreate();
+        if (ownedByReplicaSet)
+        {
+            review["request"]!["object"]!["metadata"]!["ownerReferences"] = System.Text.Json.Nodes.JsonNode.Parse(
+                """[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web-5d4f","uid":"6a1f","controller":true}]""");
+        }
+
+        using var response = await host.PostAsync("/mutate", review.ToJsonString());
         return await AdmissionAnswer.ReadAsync(response);
     }
 
@@ -35,7 +43,7 @@ public sealed class NetworkPolicyCheckTests
         api.Put(ResourceType.NetworkPolicies, Policy("egress-only", "web", "[\"Egress\"]"));
         await using var host = await WebhookHost.StartAsync(api);
 
-        var before = await MutateAsync(host);
+        var before = await MutateAsync(host, ownedByReplicaSet: true);
         Assert.True(before.Allowed);
         Assert.NotNull(before.Patch);
         var warning = Assert.Single(before.Warnings, w => w.Contains(Advice, StringComparison.Ordinal));
@@ -48,9 +56,26 @@ public sealed class NetworkPolicyCheckTests
         Assert.True(await api.WaitForWatchesAsync(ResourceType.NetworkPolicies, 1, TimeSpan.FromSeconds(30)));
         var listsBefore = api.Requests.Count(r => r.Path == "/apis/networking.k8s.io/v1/networkpolicies" && !r.IsWatch);
         api.Put(ResourceType.NetworkPolicies, Policy("web-tls-only", "web"));
-        await Eventually.WaitAsync(async () => !(await MutateAsync(host)).Warnings.Any(w => w.Contains(Advice, StringComparison.Ordinal)), "the watched policy to silence the warning");
+        await Eventually.WaitAsync(async () => !(await MutateAsync(host, ownedByReplicaSet: true)).Warnings.Any(w => w.Contains(Advice, StringComparison.Ordinal)), "the watched policy to silence the warning");
         Assert.Equal(listsBefore, api.Requests.Count(r => r.Path == "/apis/networking.k8s.io/v1/networkpolicies" && !r.IsWatch));
         Assert.DoesNotContain(api.Requests, r => r.Path.StartsWith("/apis/networking.k8s.io/v1/namespaces/", StringComparison.Ordinal));
+    }
+
+    /// <summary>A pod applied by hand with its policy, admitted before the watch delivers the policy: the policy still counts.</summary>
+    [Fact]
+    public async Task DoesNotWarn_APodAppliedWithItsPolicy_BeforeTheWatchDeliversIt()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        await using var host = await WebhookHost.StartAsync(api);
+        Assert.True(await api.WaitForWatchesAsync(ResourceType.NetworkPolicies, 1, TimeSpan.FromSeconds(30)));
+
+        api.HoldWatchEvents = true;
+        api.Put(ResourceType.NetworkPolicies, Policy("web-tls-only", "web"));
+        var answer = await MutateAsync(host);
+        Assert.NotNull(answer.Patch);
+        Assert.DoesNotContain(answer.Warnings, w => w.Contains(Advice, StringComparison.Ordinal));
+        Assert.Contains(api.Requests, r => r.Path == "/apis/networking.k8s.io/v1/namespaces/capture-128/networkpolicies");
     }
 
     [Fact]

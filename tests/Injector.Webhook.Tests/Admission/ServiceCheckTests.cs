@@ -113,8 +113,73 @@ public sealed class ServiceCheckTests
         Assert.Contains("Service \"shop/web\" port 443 targets app port 8080", numeric, StringComparison.Ordinal);
         Assert.Contains("targetPort: http", numeric, StringComparison.Ordinal);
 
-        // From the cache: one cluster-wide list, no per-request Service call.
-        Assert.DoesNotContain(api.Requests, r => r.Path.StartsWith("/api/v1/namespaces/shop/services", StringComparison.Ordinal));
+        // A workload is what kubectl apply sends with its Service: its Services are read live, once.
+        Assert.Single(api.Requests, r => r.Path == "/api/v1/namespaces/shop/services");
+    }
+
+    /// <summary>
+    /// One <c>kubectl apply</c> of a Service and its Deployment: the Service is stored, but the watch has not
+    /// delivered it when the Deployment is admitted. The Deployment's warnings still name it.
+    /// </summary>
+    [Fact]
+    public async Task Validate_ChecksAServiceAppliedWithTheDeployment_BeforeTheWatchDeliversIt()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        api.Delete(ResourceType.Services, "shop", "web");
+        api.Delete(ResourceType.Services, "shop", "web-named");
+        await using var host = await WebhookHost.StartAsync(api);
+        Assert.True(await api.WaitForWatchesAsync(ResourceType.Services, 1, TimeSpan.FromSeconds(30)));
+
+        api.HoldWatchEvents = true;
+        api.Put(ResourceType.Services, """{"metadata":{"name":"web","namespace":"shop"},"spec":{"selector":{"app":"web"},"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":8080}]}}""");
+        using var response = await host.PostAsync("/validate", DeploymentReview());
+        var answer = await AdmissionAnswer.ReadAsync(response);
+        Assert.Contains(answer.Warnings, w => w.Contains("Service \"shop/web\"", StringComparison.Ordinal) && w.Contains(Uncovered, StringComparison.Ordinal));
+        Assert.Contains(answer.Warnings, w => w.Contains("Service \"shop/web\"", StringComparison.Ordinal) && w.Contains(ByNumber, StringComparison.Ordinal));
+    }
+
+    /// <summary>The same lag for a NetworkPolicy applied with the Deployment: no advice to add a policy that exists.</summary>
+    [Fact]
+    public async Task Validate_CountsANetworkPolicyAppliedWithTheDeployment_BeforeTheWatchDeliversIt()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Injector:NetworkPolicyCheck"] = "Warn" });
+        Assert.True(await api.WaitForWatchesAsync(ResourceType.NetworkPolicies, 1, TimeSpan.FromSeconds(30)));
+
+        api.HoldWatchEvents = true;
+        api.Put(ResourceType.NetworkPolicies, """{"metadata":{"name":"web-tls-only","namespace":"shop"},"spec":{"podSelector":{"matchLabels":{"app":"web"}},"policyTypes":["Ingress"]}}""");
+        using var response = await host.PostAsync("/validate", DeploymentReview());
+        var answer = await AdmissionAnswer.ReadAsync(response);
+        Assert.True(answer.Allowed, answer.Message);
+        Assert.DoesNotContain(answer.Warnings, w => w.Contains("no NetworkPolicy selects its pods", StringComparison.Ordinal));
+    }
+
+    /// <summary>A pod its ReplicaSet created was checked as its Deployment: it is answered from the caches, with no API call.</summary>
+    [Fact]
+    public async Task Validate_AnswersControllerPods_FromTheCaches_WithoutAnApiCall()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new TestPki();
+        Seed(api, pki);
+        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Injector:NetworkPolicyCheck"] = "Warn" });
+        var review = AdmissionFixtures.PodCreate();
+        var request = review["request"]!;
+        request["namespace"] = "shop";
+        var metadata = request["object"]!["metadata"]!;
+        metadata["namespace"] = "shop";
+        metadata["annotations"]!["tls-injector.io/secret"] = "web-cert";
+        metadata["ownerReferences"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web-5d4f","uid":"6a1f","controller":true}]""");
+        var requestsBefore = api.Requests.Count;
+
+        using var response = await host.PostAsync("/validate", review.ToJsonString());
+        var answer = await AdmissionAnswer.ReadAsync(response);
+        Assert.True(answer.Allowed, answer.Message);
+        Assert.Contains(answer.Warnings, w => w.Contains("Service \"shop/web\"", StringComparison.Ordinal) && w.Contains(Uncovered, StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Requests.Skip(requestsBefore), r => !r.IsWatch);
     }
 
     [Fact]
