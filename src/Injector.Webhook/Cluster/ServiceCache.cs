@@ -24,9 +24,8 @@ internal sealed class ServiceCache(
 
     /// <summary>
     /// The cached Services of the namespace; null until the first list (the checks are then skipped, not failed).
-    /// A Service applied in the same <c>kubectl apply</c> as its workload may not have arrived yet: the checks are
-    /// warnings, and the next apply shows them. A scan of every entry, cheap next to the certificate parsing that
-    /// the same validation does.
+    /// A scan of every entry, cheap next to the certificate checks of the same validation. Objects a user applies
+    /// read <see cref="Live"/> instead: their Service may be in the same apply, ahead of the watch.
     /// </summary>
     public IReadOnlyList<V1Service>? InNamespace(string namespaceName)
     {
