@@ -138,6 +138,36 @@ public sealed class AdmissionTests(ClusterFixture cluster)
         PodSpecInvariants.AssertValid(pod.Spec, "injected pod with a named port");
     }
 
+    /// <summary>
+    /// A namespace labelled after the webhook's replicas have seen it: the label reaches their caches through the
+    /// watch within seconds, not at the next resync (the NativeAOT build once dropped every watch event).
+    /// </summary>
+    [ClusterFact]
+    public async Task Injects_WhenNamespaceOptsIn_AfterTheWebhookSawItUnlabelled()
+    {
+        var ns = await NamespaceWithSecretsAsync("ns-late", injection: null);
+        var template = AppTemplate("web", Annotations(("secret", ServerSecret)));
+
+        // Several admissions, so every replica behind the Service has cached the namespace without the label.
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Null(FindProxy((await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod($"before-{i}", template), ns, dryRun: "All")).Spec));
+        }
+
+        var label = new V1Patch("""{"metadata":{"labels":{"tls-injector.io/injection":"enabled"}}}""", V1Patch.PatchType.MergePatch);
+        await cluster.Client.CoreV1.PatchNamespaceAsync(label, ns);
+        await Wait.UntilAsync(
+            async () => FindProxy((await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("after", template), ns, dryRun: "All")).Spec) is not null,
+            TimeSpan.FromSeconds(5), "a pod injected after its namespace opted in", TimeSpan.FromMilliseconds(200));
+
+        // One replica has the label; the others got the same event at the same moment.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.NotNull(FindProxy((await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod($"after-{i}", template), ns, dryRun: "All")).Spec));
+        }
+    }
+
     [ClusterFact]
     public async Task DryRun_InjectsButCreatesNothing()
     {
