@@ -134,8 +134,7 @@ fi
 # As shipped (the NativeAOT image): one compact-JSON request log line per admission (to a file here, as to the
 # container log in a cluster); then the same with the per-request log line off (Warning and above only).
 QUIET=(Serilog__MinimumLevel__Default=Warning "Serilog__MinimumLevel__Override__Injector.Webhook.Admission.AdmissionLog=Warning")
-# Every request has its own uid (post.lua); the pod is the same in all of them, as for one ReplicaSet's pods, so
-# after the first the webhook answers from its memo of identical pods (Webhook:MutationMemoEntries).
+# Every request has its own uid (post.lua); the pod is the same in all of them, as for one ReplicaSet's pods.
 measure webhook-aot "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 measure webhook-aot-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook-aot/Injector.Webhook"
 # No two pods alike (each has its own label value): every request is decoded, injected and diffed.

@@ -73,7 +73,6 @@ internal static class WebhookServiceCollectionExtensions
         // The app's Serilog logger, not the static one: tests run several hosts in one process with Log.Logger silent.
         services.AddSingleton(sp => new AdmissionLog(sp.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
         services.AddSingleton<AdmissionPipeline>();
-        services.AddSingleton<MutationMemo>();
         services.AddSingleton<MutationHandler>();
         services.AddSingleton<ValidationHandler>();
         services.AddSingleton<Readiness>();

@@ -12,16 +12,12 @@ namespace Injector.Webhook.Admission;
 /// <summary>
 /// <c>POST /mutate</c>: Pods on CREATE get the sidecar through Core's <see cref="PodInjector"/>; everything else
 /// is admitted unchanged. Dry-run requests are answered exactly the same (the webhook has no side effects).
-/// A pod identical to one just decided, under the same cluster state, gets the same answer from <see cref="MutationMemo"/>.
 /// </summary>
 internal sealed class MutationHandler(
     PodInjector injector,
     NamespaceCache namespaces,
-    NetworkPolicyCache networkPolicyCache,
     ClusterState cluster,
     NetworkPolicyGuard networkPolicies,
-    MutationMemo memo,
-    WebhookMetrics metrics,
     IOptions<WebhookOptions> options)
 {
     public Task<AdmissionDecision> DecideAsync(AdmissionRequest request, CancellationToken cancellationToken)
@@ -47,40 +43,9 @@ internal sealed class MutationHandler(
 
     private async Task<AdmissionDecision> InjectAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
-        // Taken before deciding: if a cache changes meanwhile, its generation moves past this stamp, and the answer
-        // is stored under a stamp that no later lookup can match.
-        var stamp = new MutationMemo.Stamp(namespaces.Generation, networkPolicyCache.Generation, cluster.Info);
-        var namespaceName = request.Namespace;
-        if (!memo.Enabled || string.IsNullOrEmpty(namespaceName) || !request.HasObject)
-        {
-            return (await DecideInjectionAsync(request, cancellationToken)).Decision;
-        }
-
-        if (memo.TryGet(namespaceName, request.ObjectJson.Span, stamp, out var remembered))
-        {
-            metrics.RecordMemo(hit: true);
-            return remembered;
-        }
-
-        metrics.RecordMemo(hit: false);
-        var (decision, cacheable) = await DecideInjectionAsync(request, cancellationToken);
-        if (cacheable)
-        {
-            memo.Remember(namespaceName, request.ObjectJson.Span, stamp, decision);
-        }
-
-        return decision;
-    }
-
-    /// <summary>
-    /// The answer, and whether it follows from the object and the cached state alone (not from a failed lookup or
-    /// a direct API read, which the cache generations do not track): only such answers may be remembered.
-    /// </summary>
-    private async Task<(AdmissionDecision Decision, bool Cacheable)> DecideInjectionAsync(AdmissionRequest request, CancellationToken cancellationToken)
-    {
         if (!request.HasObject)
         {
-            return (AdmissionDecision.Invalid("request.object is missing or not a JSON object on a Pod CREATE."), false);
+            return AdmissionDecision.Invalid("request.object is missing or not a JSON object on a Pod CREATE.");
         }
 
         V1Pod pod;
@@ -90,7 +55,7 @@ internal sealed class MutationHandler(
         }
         catch (JsonException ex)
         {
-            return (AdmissionDecision.Invalid($"request.object is not a valid Pod: {ex.Message}"), false);
+            return AdmissionDecision.Invalid($"request.object is not a valid Pod: {ex.Message}");
         }
 
         // managedFields belong to the API server, which rewrites them after every mutation: dropping them before we
@@ -101,11 +66,10 @@ internal sealed class MutationHandler(
         var namespaceName = request.Namespace ?? pod.Metadata.NamespaceProperty;
         if (string.IsNullOrEmpty(namespaceName))
         {
-            return (AdmissionDecision.Invalid("The Pod has no namespace (request.namespace is empty)."), false);
+            return AdmissionDecision.Invalid("The Pod has no namespace (request.namespace is empty).");
         }
 
         var warnings = new List<string>();
-        var cacheable = true;
         var lookup = await namespaces.GetAsync(namespaceName, cancellationToken);
         NamespaceInfo ns;
         if (lookup.Info is { } info)
@@ -119,13 +83,12 @@ internal sealed class MutationHandler(
                 : lookup.Error ?? $"namespace \"{namespaceName}\" could not be read";
             if (options.Value.LookupFailurePolicy == LookupFailurePolicy.Deny)
             {
-                return (AdmissionDecision.Deny(AdmissionResults.Denied, "namespace lookup failed",
-                    $"tls-injector cannot decide on injection: {problem}. Retry when the API is reachable (Webhook:LookupFailurePolicy=Deny)."), false);
+                return AdmissionDecision.Deny(AdmissionResults.Denied, "namespace lookup failed",
+                    $"tls-injector cannot decide on injection: {problem}. Retry when the API is reachable (Webhook:LookupFailurePolicy=Deny).");
             }
 
             // Allow: the pod's own labels still decide; namespace-wide opt-in and defaults are not applied.
             ns = NamespaceInfo.Empty(namespaceName);
-            cacheable = false;
             warnings.Add($"tls-injector: {problem}; namespace labels and default annotations were not applied.");
         }
 
@@ -135,15 +98,14 @@ internal sealed class MutationHandler(
         {
             if (advice.Reject)
             {
-                // Refused only after asking the API itself, which the cache generations do not cover.
-                return (AdmissionDecision.Deny(AdmissionResults.Denied, "no NetworkPolicy selects the pod",
-                    advice.Message + " (Injector:NetworkPolicyCheck=Reject)", warnings: warnings), false);
+                return AdmissionDecision.Deny(AdmissionResults.Denied, "no NetworkPolicy selects the pod",
+                    advice.Message + " (Injector:NetworkPolicyCheck=Reject)", warnings: warnings);
             }
 
             warnings.Add(advice.Message);
         }
 
-        var decision = result.Decision switch
+        return result.Decision switch
         {
             InjectionDecision.Injected => new AdmissionDecision
             {
@@ -158,6 +120,5 @@ internal sealed class MutationHandler(
                 result.Errors.Count > 0 ? string.Join("; ", result.Errors) : result.Reason, warnings: warnings),
             _ => AdmissionDecision.Allow(AdmissionResults.Skipped, result.Reason, warnings),
         };
-        return (decision, cacheable);
     }
 }

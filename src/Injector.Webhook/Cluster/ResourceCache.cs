@@ -31,7 +31,6 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
 
     private volatile ConcurrentDictionary<string, TEntry> _items = new(StringComparer.Ordinal);
     private volatile bool _synced;
-    private long _generation;
 
     /// <summary>The plural resource name, for logs and metrics.</summary>
     public abstract string ResourceName { get; }
@@ -40,13 +39,6 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
     public bool IsSynced => _synced;
 
     public int Count => _items.Count;
-
-    /// <summary>
-    /// Moves on whenever what the cache holds may have changed (a relist, a watch event, a fetched miss; not a
-    /// bookmark): an answer computed from the cache at one generation still holds while the generation is the same.
-    /// It moves after the change is stored, never before, so a reader that saw generation N saw at least state N.
-    /// </summary>
-    public long Generation => Interlocked.Read(ref _generation);
 
     protected WebhookOptions Options => options.Value;
 
@@ -103,7 +95,6 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
     {
         var entry = Project(obj);
         _items[Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty)] = entry;
-        Interlocked.Increment(ref _generation);
         return entry;
     }
 
@@ -226,7 +217,6 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
         // Swapped whole: readers see the old map or the new one, never a half-built one.
         _items = fresh;
         _synced = true;
-        Interlocked.Increment(ref _generation);
         CacheLog.Listed(logger, ResourceName, fresh.Count, resourceVersion, reason);
         return resourceVersion;
     }
@@ -245,12 +235,10 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
                     case WatchEventType.Added:
                     case WatchEventType.Modified:
                         _items[Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty)] = Project(obj);
-                        Interlocked.Increment(ref _generation);
-                        break;
+                                        break;
                     case WatchEventType.Deleted:
                         _items.TryRemove(Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty), out _);
-                        Interlocked.Increment(ref _generation);
-                        break;
+                                        break;
                     default:
                         // Bookmark: nothing changed, but the version moves on so a resume does not replay old events.
                         break;

@@ -51,14 +51,6 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>
-    /// How many recent <c>/mutate</c> answers are remembered by the pod's exact JSON and namespace, so the identical
-    /// pods of a ReplicaSet, Job or DaemonSet rollout are decided once (see <c>MutationMemo</c>). Default 64;
-    /// 0 turns it off. Each entry holds one pod's JSON (pods over 64 KiB are not remembered) and its answer.
-    /// </summary>
-    [Range(0, 4096)]
-    public int MutationMemoEntries { get; set; } = 64;
-
     /// <summary>Offer HTTP/2 as well as HTTP/1.1 (ALPN). Default true; kube-apiserver uses either.</summary>
     public bool Http2 { get; set; } = true;
 

@@ -25,8 +25,6 @@ internal sealed class WebhookMetrics
     private readonly ConcurrentDictionary<(string Resource, string Reason), Counter> _watchErrors = new();
     private readonly ConcurrentDictionary<string, Counter> _certificateReloads = new();
     private readonly Counter _injections = new();
-    private readonly Counter _memoHits = new();
-    private readonly Counter _memoMisses = new();
     private readonly ConcurrentDictionary<string, Func<double>> _gauges = new();
 
     /// <summary>One admission answered (or refused at the transport level).</summary>
@@ -43,9 +41,6 @@ internal sealed class WebhookMetrics
             _rejections.GetOrAdd(endpoint, static _ => new Counter()).Increment();
         }
     }
-
-    /// <summary>A pod CREATE looked up in the <c>/mutate</c> memo (see <c>MutationMemo</c>).</summary>
-    public void RecordMemo(bool hit) => (hit ? _memoHits : _memoMisses).Increment();
 
     public void RecordError(string endpoint, string type) => _errors.GetOrAdd((endpoint, type), static _ => new Counter()).Increment();
 
@@ -82,10 +77,6 @@ internal sealed class WebhookMetrics
 
         Header(sb, "tls_injector_webhook_injections_total", "counter", "Pods that got the tls-proxy sidecar.");
         sb.Append(CultureInfo.InvariantCulture, $"tls_injector_webhook_injections_total {_injections.Value}\n");
-
-        Header(sb, "tls_injector_webhook_mutation_memo_total", "counter", "Pod CREATEs answered from the memo of recent identical pods (hit) or decided afresh (miss).");
-        sb.Append(CultureInfo.InvariantCulture, $"tls_injector_webhook_mutation_memo_total{{result=\"hit\"}} {_memoHits.Value}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"tls_injector_webhook_mutation_memo_total{{result=\"miss\"}} {_memoMisses.Value}\n");
 
         Header(sb, "tls_injector_webhook_rejections_total", "counter", "Objects refused, by endpoint.");
         foreach (var (endpoint, counter) in _rejections.OrderBy(kv => kv.Key))
