@@ -101,7 +101,7 @@ public sealed class ManifestTests
         AssertCommon(validate.Name, validate.FailurePolicy, validate.SideEffects, validate.MatchPolicy, validate.TimeoutSeconds,
             validate.AdmissionReviewVersions, validate.ClientConfig, validate.NamespaceSelector, "/validate");
         var covered = validate.Rules
-            .SelectMany(r => r.Resources.SelectMany(res => r.ApiGroups.Select(g => (Group: g, Resource: res, r.Operations))))
+            .SelectMany(r => r.Resources.SelectMany(res => r.ApiGroups.Select(g => (Group: g, Resource: res, r.Operations, Versions: r.ApiVersions))))
             .ToList();
         foreach (var (group, resource) in new[]
                  {
@@ -111,6 +111,36 @@ public sealed class ManifestTests
         {
             var rule = Assert.Single(covered, c => c.Group == group && c.Resource == resource);
             Assert.Equal(["CREATE", "UPDATE"], rule.Operations.Order(StringComparer.Ordinal));
+
+            // 1.19 and 1.20 serve CronJob only as batch/v1beta1; matchPolicy Equivalent cannot convert to batch/v1 there.
+            Assert.Equal(resource == "cronjobs" ? ["v1", "v1beta1"] : ["v1"], rule.Versions.Order(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>The component for API servers 1.19 and 1.20 changes the PodDisruptionBudget's apiVersion and nothing else.</summary>
+    [KubectlFact]
+    public async Task Kube119Component_OnlyMovesThePdbToPolicyV1Beta1()
+    {
+        var dir = Directory.CreateTempSubdirectory("tls-injector-kube-1.19-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of("overlays/self-signed"))}"]
+                components: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of("components/kube-1.19"))}"]
+                """);
+            var old = await Support.ExternalTool.RunAsync(Support.ExternalTool.Find("kubectl")!, ["kustomize", dir], TimeSpan.FromSeconds(60));
+            Assert.True(old.ExitCode == 0, old.StandardError);
+
+            const string Pdb = "\nkind: PodDisruptionBudget\n";
+            var current = (await RenderAsync("overlays/self-signed")).Yaml;
+            Assert.Contains("apiVersion: policy/v1" + Pdb, current, StringComparison.Ordinal);
+            Assert.Equal(current.Replace("apiVersion: policy/v1" + Pdb, "apiVersion: policy/v1beta1" + Pdb, StringComparison.Ordinal), old.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 
