@@ -117,6 +117,42 @@ public sealed class ManifestTests
         }
     }
 
+    /// <summary>
+    /// The native-sidecar probe's dry-run pod (labels as <c>NativeSidecarProbe.Pod</c> sets them) may be created in the
+    /// install namespace, and none of our webhooks is sent it: not even on 1.19 and 1.20, whose namespaces lack the
+    /// <c>kubernetes.io/metadata.name</c> label the exclusions by name select on.
+    /// </summary>
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task SidecarProbePod_IsAllowed_AndReachesNoWebhook(string overlay)
+    {
+        var m = await RenderAsync(overlay);
+        var role = m.Single<V1Role>("tls-injector-sidecar-probe");
+        var rule = Assert.Single(role.Rules);
+        Assert.Equal([""], rule.ApiGroups);
+        Assert.Equal(["pods"], rule.Resources);
+        Assert.Equal(["create"], rule.Verbs);
+        var binding = m.Single<V1RoleBinding>("tls-injector-sidecar-probe");
+        Assert.Equal(("Role", role.Metadata.Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
+        Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == "tls-injector" && s.NamespaceProperty == InstallNamespace);
+
+        var podLabels = new Dictionary<string, string>
+        {
+            ["app.kubernetes.io/name"] = "tls-injector",
+            ["app.kubernetes.io/component"] = "sidecar-probe",
+            ["tls-injector.io/inject"] = "false",
+        };
+        var declared = m.Single<V1Namespace>(InstallNamespace).Metadata.Labels;
+        foreach (var nsLabels in new[] { new Dictionary<string, string>(declared) { ["kubernetes.io/metadata.name"] = InstallNamespace }, new Dictionary<string, string>(declared) })
+        {
+            var mutating = m.Single<V1MutatingWebhookConfiguration>(ConfigurationName).Webhooks
+                .Where(w => LabelSelectors.Matches(w.NamespaceSelector, nsLabels) && LabelSelectors.Matches(w.ObjectSelector, podLabels));
+            var validating = m.Single<V1ValidatingWebhookConfiguration>(ConfigurationName).Webhooks
+                .Where(w => LabelSelectors.Matches(w.NamespaceSelector, nsLabels) && LabelSelectors.Matches(w.ObjectSelector, podLabels));
+            Assert.Empty(mutating.Select(w => w.Name).Concat(validating.Select(w => w.Name)));
+        }
+    }
+
     /// <summary>The component for API servers 1.19 and 1.20 changes the PodDisruptionBudget's apiVersion and nothing else.</summary>
     [KubectlFact]
     public async Task Kube119Component_OnlyMovesThePdbToPolicyV1Beta1()
@@ -352,6 +388,13 @@ public sealed class ManifestTests
             {
                 // Only the bootstrap's CA Secret may be written, and only inside the install namespace.
                 Assert.False(cluster, "no ClusterRole may write Secrets");
+                Assert.Equal(["create"], writes);
+            }
+
+            if (rule.Resources?.Contains("pods") == true && writes.Count > 0)
+            {
+                // Only the native-sidecar probe's dry-run create, and only inside the install namespace.
+                Assert.False(cluster, "no ClusterRole may write pods");
                 Assert.Equal(["create"], writes);
             }
 
