@@ -14,23 +14,25 @@ namespace Injector.Webhook.Tests.Cluster;
 
 /// <summary>
 /// <c>SidecarMode=Auto</c> decided by a dry-run pod against the fake API server of 1.28 (where native sidecars need the
-/// SidecarContainers gate), end to end: the real webhook starts, probes, and answers the recorded 1.28 pod CREATE.
+/// SidecarContainers gate) and 1.19, end to end: the real webhook starts, probes, and answers the recorded pod CREATE.
 /// </summary>
 public sealed class NativeSidecarProbeTests
 {
     private const string WebhookNamespace = "tls-injector";
     private const string PodsPath = "/api/v1/namespaces/" + WebhookNamespace + "/pods";
 
+    /// <summary>1.28 runs native sidecars only with the gate on; 1.19 does not know the field, as the fake's default does.</summary>
     [Theory]
-    [InlineData(true, "native")]
-    [InlineData(false, "classic")]
-    public async Task Auto_FollowsTheProbe_At128(bool gate, string expected)
+    [InlineData("v1.28", true, "native")]
+    [InlineData("v1.28", false, "classic")]
+    [InlineData("v1.19", false, "classic")]
+    public async Task Auto_FollowsTheProbe(string version, bool gate, string expected)
     {
-        await using var api = await StartApiAsync();
+        await using var api = await StartApiAsync(version);
         api.SidecarContainersGate = gate;
         await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["POD_NAMESPACE"] = WebhookNamespace });
 
-        Assert.Equal(expected == "native", await MutateRecordedPodAsync(host));
+        Assert.Equal(expected == "native", await MutateRecordedPodAsync(host, version));
         var decided = Decision(host);
         Assert.Equal(expected, CollectingSink.Property(decided, "SidecarKind"));
         Assert.Equal("probe", CollectingSink.Property(decided, "DecidedBy"));
@@ -146,21 +148,22 @@ public sealed class NativeSidecarProbeTests
         }
     }
 
-    private static async Task<FakeKubeApiServer> StartApiAsync()
+    private static async Task<FakeKubeApiServer> StartApiAsync(string version = "v1.28")
     {
-        var api = await FakeKubeApiServer.StartAsync(new FakeKubeApiOptions { Version = "v1.28" });
+        var api = await FakeKubeApiServer.StartAsync(new FakeKubeApiOptions { Version = version });
         api.LoadFixtures();
+        var ns = "capture-" + version.Replace("v1.", "1", StringComparison.Ordinal);
         using var pki = new TestPki();
-        using var leaf = pki.IssueServer("web", "web.capture-128.svc");
-        api.Put(ResourceType.Secrets, RoundTripFixture.SecretJson("capture-128", "web-tls",
+        using var leaf = pki.IssueServer("web", $"web.{ns}.svc");
+        api.Put(ResourceType.Secrets, RoundTripFixture.SecretJson(ns, "web-tls",
             Injector.Tls.Certificates.CertificateGenerator.ToCertificatePem(leaf), Injector.Tls.Certificates.CertificateGenerator.ToPrivateKeyPem(leaf)));
         return api;
     }
 
-    /// <summary>POSTs the recorded 1.28 pod CREATE and answers whether tls-proxy came as a native sidecar.</summary>
-    private static async Task<bool> MutateRecordedPodAsync(WebhookHost host)
+    /// <summary>POSTs the recorded pod CREATE of <paramref name="version"/> and answers whether tls-proxy came as a native sidecar.</summary>
+    private static async Task<bool> MutateRecordedPodAsync(WebhookHost host, string version = "v1.28")
     {
-        var review = AdmissionFixtures.PodCreate();
+        var review = AdmissionFixtures.Review(version, "01-v1-Pod-CREATE.json");
         using var response = await host.PostAsync("/mutate", review.ToJsonString());
         var answer = await AdmissionAnswer.ReadAsync(response);
         Assert.True(answer.Allowed, answer.Message);
