@@ -49,6 +49,7 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<NamespaceCache>();
         services.AddSingleton<SecretCache>();
         services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretCache>());
+        services.AddSingleton(sp => new NativeSidecarProbe(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IOptions<InjectorOptions>>(), sp.GetRequiredService<IConfiguration>()["POD_NAMESPACE"]));
         services.AddSingleton<ClusterState>();
         services.AddSingleton<NetworkPolicyCache>();
         services.AddSingleton<NetworkPolicyGuard>();

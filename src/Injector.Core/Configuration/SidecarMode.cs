@@ -3,7 +3,7 @@ namespace Injector.Core.Configuration;
 /// <summary>How the <c>tls-proxy</c> sidecar is added to a pod.</summary>
 public enum SidecarMode
 {
-    /// <summary>Native when the API server is 1.29 or newer (SidecarContainers on by default), else classic.</summary>
+    /// <summary>Native when the API server runs native sidecars (the webhook probes it), else by version: 1.29 or newer.</summary>
     Auto,
 
     /// <summary>An init container with <c>restartPolicy: Always</c>: starts before the app, stops after it, never blocks a Job.</summary>

@@ -95,7 +95,7 @@ public sealed class PodInjector(InjectorOptions options)
         return result;
     }
 
-    /// <summary>Native sidecars when configured, or on <c>Auto</c> when the API server is 1.29+ (or unknown, offline).</summary>
+    /// <summary>Native sidecars when configured, or on <c>Auto</c> when <see cref="ClusterInfo.NativeSidecarsSupported"/>.</summary>
     public bool UseNativeSidecar(ClusterInfo cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
@@ -103,7 +103,7 @@ public sealed class PodInjector(InjectorOptions options)
         {
             SidecarMode.Native => true,
             SidecarMode.Classic => false,
-            _ => cluster.ServerVersion is null || cluster.ServerVersion >= ClusterInfo.NativeSidecarVersion,
+            _ => cluster.NativeSidecarsSupported,
         };
     }
 

@@ -15,18 +15,11 @@ public sealed record ManifestObject(ManifestDocument Document, string? ApiVersio
 {
     private static readonly IDeserializer HeaderReader = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
 
-    private static readonly Dictionary<string, string> ExpectedApiVersions = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, IReadOnlyList<string>> ExpectedApiVersions = new(WorkloadKinds.ApiVersions, StringComparer.Ordinal)
     {
-        [WorkloadKinds.Pod] = "v1",
-        [WorkloadKinds.Deployment] = "apps/v1",
-        [WorkloadKinds.StatefulSet] = "apps/v1",
-        [WorkloadKinds.DaemonSet] = "apps/v1",
-        [WorkloadKinds.ReplicaSet] = "apps/v1",
-        [WorkloadKinds.Job] = "batch/v1",
-        [WorkloadKinds.CronJob] = "batch/v1",
-        ["Namespace"] = "v1",
-        ["Secret"] = "v1",
-        ["Service"] = "v1",
+        ["Namespace"] = ["v1"],
+        ["Secret"] = ["v1"],
+        ["Service"] = ["v1"],
     };
 
     /// <summary>
@@ -53,7 +46,7 @@ public sealed record ManifestObject(ManifestDocument Document, string? ApiVersio
 
         var apiVersion = header?.GetValueOrDefault("apiVersion") as string;
         var kind = header?.GetValueOrDefault("kind") as string;
-        if (kind is null || !ExpectedApiVersions.TryGetValue(kind, out var expected) || apiVersion != expected)
+        if (kind is null || !ExpectedApiVersions.TryGetValue(kind, out var expected) || apiVersion is null || !expected.Contains(apiVersion))
         {
             return new ManifestObject(document, apiVersion, kind, null);
         }

@@ -17,6 +17,24 @@ public static class WorkloadKinds
 
     public static readonly IReadOnlyList<string> All = [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob];
 
+    /// <summary>CronJob's only version on API servers 1.19 and 1.20 (batch/v1 came in 1.21); same pod template shape.</summary>
+    public const string CronJobV1Beta1 = "batch/v1beta1";
+
+    /// <summary>
+    /// The apiVersions each kind is read in, newest first; the validating webhook's rules register the same ones.
+    /// The model of the first reads every one of them.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> ApiVersions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [Pod] = ["v1"],
+        [Deployment] = ["apps/v1"],
+        [StatefulSet] = ["apps/v1"],
+        [DaemonSet] = ["apps/v1"],
+        [ReplicaSet] = ["apps/v1"],
+        [Job] = ["batch/v1"],
+        [CronJob] = ["batch/v1", CronJobV1Beta1],
+    };
+
     /// <summary>The KubernetesClient model for a kind; null for a kind the injector does not handle.</summary>
     public static Type? ModelFor(string? kind) => kind switch
     {

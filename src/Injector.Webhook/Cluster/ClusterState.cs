@@ -1,3 +1,4 @@
+using Injector.Core.Configuration;
 using Injector.Core.Injection;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Metrics;
@@ -7,21 +8,25 @@ using Microsoft.Extensions.Options;
 namespace Injector.Webhook.Cluster;
 
 /// <summary>
-/// Starts the API side at boot: reads the server version (for native-sidecar <c>auto</c> mode) and runs the
-/// Namespace and Secret caches. Ready once the version is known and the caches have listed.
+/// Starts the API side at boot: reads the server version and, on <c>SidecarMode=Auto</c>, probes for native sidecars
+/// (<see cref="NativeSidecarProbe"/>), and runs the Namespace and Secret caches. Ready once both are known and the
+/// caches have listed. Neither is re-checked: they change only with an API server upgrade or restart, and switching
+/// modes under a running webhook would give one workload's pods two shapes; a restart of the webhook re-decides.
 /// </summary>
 internal sealed partial class ClusterState(
     IKubernetes client,
     NamespaceCache namespaces,
     SecretCache secrets,
     IOptions<WebhookOptions> options,
+    PodInjector injector,
+    NativeSidecarProbe probe,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
     ILogger<ClusterState> logger) : BackgroundService
 {
     private volatile ClusterInfo? _info;
 
-    /// <summary>The API server's version; <see cref="ClusterInfo.Unknown"/> until it was read.</summary>
+    /// <summary>The API server's version and native-sidecar probe; <see cref="ClusterInfo.Unknown"/> until both were read.</summary>
     public ClusterInfo Info => _info ?? ClusterInfo.Unknown;
 
     public bool IsReady => _info is not null && namespaces.IsSynced && (!options.Value.CacheSecrets || secrets.IsSynced);
@@ -70,8 +75,9 @@ internal sealed partial class ClusterState(
             try
             {
                 var version = await client.Version.GetCodeAsync(stoppingToken);
-                _info = ClusterInfo.FromVersion(version.Major, version.Minor);
-                Log.Version(logger, version.GitVersion, _info.ServerVersion?.ToString() ?? "unknown");
+                var info = ClusterInfo.FromVersion(version.Major, version.Minor);
+                Log.Version(logger, version.GitVersion, info.ServerVersion?.ToString() ?? "unknown");
+                _info = await DecideSidecarsAsync(info, stoppingToken);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -95,12 +101,57 @@ internal sealed partial class ClusterState(
         }
     }
 
+    /// <summary>Adds the probe's answer on <c>Auto</c>; logs and exports which way the sidecar mode was decided.</summary>
+    private async Task<ClusterInfo> DecideSidecarsAsync(ClusterInfo info, CancellationToken stoppingToken)
+    {
+        string decidedBy, reason;
+        if (injector.Options.SidecarMode != SidecarMode.Auto)
+        {
+            (decidedBy, reason) = (SidecarDecisions.Configuration, $"SidecarMode={injector.Options.SidecarMode}");
+        }
+        else
+        {
+            var found = await probe.RunAsync(stoppingToken);
+            if (found.Supported is { } supported)
+            {
+                info = info with { NativeSidecarsProbed = supported };
+                (decidedBy, reason) = (SidecarDecisions.Probe, found.Reason);
+            }
+            else
+            {
+                Log.ProbeFailed(logger, found.Reason);
+                (decidedBy, reason) = (SidecarDecisions.Version, $"API server {info.ServerVersion?.ToString() ?? "unknown"}, native from {ClusterInfo.NativeSidecarVersion}; the probe failed: {found.Reason}");
+            }
+        }
+
+        var native = injector.UseNativeSidecar(info);
+        metrics.SetGauge($"tls_injector_webhook_native_sidecars{{decided_by=\"{decidedBy}\"}}", () => native ? 1 : 0);
+        Log.Sidecars(logger, native ? SidecarDecisions.Native : SidecarDecisions.Classic, decidedBy, reason);
+        return info;
+    }
+
+    /// <summary>How <see cref="DecideSidecarsAsync"/> names its outcome in the log and the metric label.</summary>
+    private static class SidecarDecisions
+    {
+        public const string Configuration = "configuration";
+        public const string Probe = "probe";
+        public const string Version = "version";
+        public const string Native = "native";
+        public const string Classic = "classic";
+    }
+
     private static partial class Log
     {
-        [LoggerMessage(300, LogLevel.Information, "API server is {GitVersion} (sidecar mode auto decides on {Version})")]
+        [LoggerMessage(300, LogLevel.Information, "API server is {GitVersion} (version {Version})")]
         public static partial void Version(ILogger logger, string? gitVersion, string version);
 
         [LoggerMessage(301, LogLevel.Warning, "Cannot read the API server version; retrying in {Backoff}")]
         public static partial void VersionFailed(ILogger logger, TimeSpan backoff, Exception exception);
+
+        [LoggerMessage(302, LogLevel.Information, "Sidecars are {SidecarKind}, decided by {DecidedBy}: {Reason}")]
+        public static partial void Sidecars(ILogger logger, string sidecarKind, string decidedBy, string reason);
+
+        [LoggerMessage(303, LogLevel.Warning, "Cannot probe the API server for native sidecars, so the server version decides: {Reason}")]
+        public static partial void ProbeFailed(ILogger logger, string reason);
     }
 }

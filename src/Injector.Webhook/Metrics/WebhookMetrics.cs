@@ -145,6 +145,7 @@ internal sealed class WebhookMetrics
         "tls_injector_webhook_cache_synced" => "1 once an API cache has listed, else 0.",
         "tls_injector_webhook_certificate_not_after_seconds" => "Expiry of the serving certificate, Unix seconds.",
         "tls_injector_webhook_ready" => "1 when /readyz answers 200.",
+        "tls_injector_webhook_native_sidecars" => "1 when the webhook injects native sidecars, else 0, by what decided it: probe, version (the probe failed) or configuration.",
         "tls_injector_escaped_pods" => "Pods the last audit found without tls-proxy (missing) or with stale or invalid sidecar settings; 0 on replicas that do not lead.",
         "tls_injector_audit_leader" => "1 on the replica that holds the audit Lease.",
         _ => name,

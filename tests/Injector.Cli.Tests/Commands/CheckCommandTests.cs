@@ -60,6 +60,38 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("expires on", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>batch/v1beta1 is the only CronJob version of API servers 1.19 and 1.20; skipping it would pass a broken one.</summary>
+    [Theory]
+    [InlineData("batch/v1")]
+    [InlineData("batch/v1beta1")]
+    public async Task Rejects_CronJobNamingAMissingSecret(string apiVersion)
+    {
+        var file = Path.Combine(_dir, "cronjob.yaml");
+        await File.WriteAllTextAsync(file, $$"""
+            apiVersion: {{apiVersion}}
+            kind: CronJob
+            metadata: {name: nightly, namespace: shop}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    metadata:
+                      labels: {tls-injector.io/inject: "true"}
+                      annotations: {tls-injector.io/secret: no-such-secret}
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - {name: app, image: example/app:1, ports: [{name: http, containerPort: 8080}]}
+            """);
+
+        var (code, stdout) = await RunAsync(file);
+
+        Assert.Equal(ExitCodes.PolicyErrors, code);
+        Assert.Contains("error: CronJob \"shop/nightly\": annotation tls-injector.io/secret=\"no-such-secret\": Secret \"shop/no-such-secret\" does not exist. Fix: create it", stdout, StringComparison.Ordinal);
+        Assert.Contains("checked 1 workload(s): 1 error(s)", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Fails_OnUnreadableYaml()
     {

@@ -44,6 +44,37 @@ public sealed class InjectCommandTests
         Assert.Contains("Deployment \"shop/web\": injected", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>A batch/v1beta1 CronJob (1.19, 1.20) is injected like a batch/v1 one and keeps its apiVersion.</summary>
+    [Fact]
+    public void Injects_BatchV1Beta1CronJob()
+    {
+        const string Yaml = """
+            apiVersion: batch/v1beta1
+            kind: CronJob
+            metadata: {name: nightly, namespace: shop}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    metadata:
+                      labels: {tls-injector.io/inject: "true"}
+                      annotations: {tls-injector.io/secret: nightly-tls}
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - {name: app, image: example/app:1, ports: [{name: http, containerPort: 8080}]}
+            """;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = InjectCommand.Handler(new StringReader(Yaml), stdout, stderr, "-", null, "default", "1.20");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.StartsWith("apiVersion: batch/v1beta1\nkind: CronJob\n", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"name: {ContractNames.ProxyContainerName}\n", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("CronJob \"shop/nightly\": injected", stderr.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Prints_ValidObjects_ForEveryExample()
     {

@@ -101,7 +101,7 @@ public sealed class ManifestTests
         AssertCommon(validate.Name, validate.FailurePolicy, validate.SideEffects, validate.MatchPolicy, validate.TimeoutSeconds,
             validate.AdmissionReviewVersions, validate.ClientConfig, validate.NamespaceSelector, "/validate");
         var covered = validate.Rules
-            .SelectMany(r => r.Resources.SelectMany(res => r.ApiGroups.Select(g => (Group: g, Resource: res, r.Operations))))
+            .SelectMany(r => r.Resources.SelectMany(res => r.ApiGroups.Select(g => (Group: g, Resource: res, r.Operations, Versions: r.ApiVersions))))
             .ToList();
         foreach (var (group, resource) in new[]
                  {
@@ -111,6 +111,72 @@ public sealed class ManifestTests
         {
             var rule = Assert.Single(covered, c => c.Group == group && c.Resource == resource);
             Assert.Equal(["CREATE", "UPDATE"], rule.Operations.Order(StringComparer.Ordinal));
+
+            // 1.19 and 1.20 serve CronJob only as batch/v1beta1; matchPolicy Equivalent cannot convert to batch/v1 there.
+            Assert.Equal(resource == "cronjobs" ? ["v1", "v1beta1"] : ["v1"], rule.Versions.Order(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// The native-sidecar probe's dry-run pod (labels as <c>NativeSidecarProbe.Pod</c> sets them) may be created in the
+    /// install namespace, and none of our webhooks is sent it: not even on 1.19 and 1.20, whose namespaces lack the
+    /// <c>kubernetes.io/metadata.name</c> label the exclusions by name select on.
+    /// </summary>
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task SidecarProbePod_IsAllowed_AndReachesNoWebhook(string overlay)
+    {
+        var m = await RenderAsync(overlay);
+        var role = m.Single<V1Role>("tls-injector-sidecar-probe");
+        var rule = Assert.Single(role.Rules);
+        Assert.Equal([""], rule.ApiGroups);
+        Assert.Equal(["pods"], rule.Resources);
+        Assert.Equal(["create"], rule.Verbs);
+        var binding = m.Single<V1RoleBinding>("tls-injector-sidecar-probe");
+        Assert.Equal(("Role", role.Metadata.Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
+        Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == "tls-injector" && s.NamespaceProperty == InstallNamespace);
+
+        var podLabels = new Dictionary<string, string>
+        {
+            ["app.kubernetes.io/name"] = "tls-injector",
+            ["app.kubernetes.io/component"] = "sidecar-probe",
+            ["tls-injector.io/inject"] = "false",
+        };
+        var declared = m.Single<V1Namespace>(InstallNamespace).Metadata.Labels;
+        foreach (var nsLabels in new[] { new Dictionary<string, string>(declared) { ["kubernetes.io/metadata.name"] = InstallNamespace }, new Dictionary<string, string>(declared) })
+        {
+            var mutating = m.Single<V1MutatingWebhookConfiguration>(ConfigurationName).Webhooks
+                .Where(w => LabelSelectors.Matches(w.NamespaceSelector, nsLabels) && LabelSelectors.Matches(w.ObjectSelector, podLabels));
+            var validating = m.Single<V1ValidatingWebhookConfiguration>(ConfigurationName).Webhooks
+                .Where(w => LabelSelectors.Matches(w.NamespaceSelector, nsLabels) && LabelSelectors.Matches(w.ObjectSelector, podLabels));
+            Assert.Empty(mutating.Select(w => w.Name).Concat(validating.Select(w => w.Name)));
+        }
+    }
+
+    /// <summary>The component for API servers 1.19 and 1.20 changes the PodDisruptionBudget's apiVersion and nothing else.</summary>
+    [KubectlFact]
+    public async Task Kube119Component_OnlyMovesThePdbToPolicyV1Beta1()
+    {
+        var dir = Directory.CreateTempSubdirectory("tls-injector-kube-1.19-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of("overlays/self-signed"))}"]
+                components: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of("components/kube-1.19"))}"]
+                """);
+            var old = await Support.ExternalTool.RunAsync(Support.ExternalTool.Find("kubectl")!, ["kustomize", dir], TimeSpan.FromSeconds(60));
+            Assert.True(old.ExitCode == 0, old.StandardError);
+
+            const string Pdb = "\nkind: PodDisruptionBudget\n";
+            var current = (await RenderAsync("overlays/self-signed")).Yaml;
+            Assert.Contains("apiVersion: policy/v1" + Pdb, current, StringComparison.Ordinal);
+            Assert.Equal(current.Replace("apiVersion: policy/v1" + Pdb, "apiVersion: policy/v1beta1" + Pdb, StringComparison.Ordinal), old.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 
@@ -322,6 +388,13 @@ public sealed class ManifestTests
             {
                 // Only the bootstrap's CA Secret may be written, and only inside the install namespace.
                 Assert.False(cluster, "no ClusterRole may write Secrets");
+                Assert.Equal(["create"], writes);
+            }
+
+            if (rule.Resources?.Contains("pods") == true && writes.Count > 0)
+            {
+                // Only the native-sidecar probe's dry-run create, and only inside the install namespace.
+                Assert.False(cluster, "no ClusterRole may write pods");
                 Assert.Equal(["create"], writes);
             }
 

@@ -14,6 +14,16 @@ public sealed partial class FakeKubeApiServer
     /// <summary>Like Go's encoder: quotes as <c>\"</c>, not <c>\u0022</c>, so bodies read like the recordings.</summary>
     private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// Whether a pod create keeps <c>initContainers[].restartPolicy</c>, as kube-apiserver does with the SidecarContainers
+    /// gate on; when false the field is dropped, as 1.28 does by default (the gate is alpha there) and 1.19 does with
+    /// a field it does not know. Default false, though the recordings' 1.28 server had the gate on.
+    /// </summary>
+    public bool SidecarContainersGate { get; set; }
+
+    /// <summary>When set, creates of this type are answered 403 as RBAC answers a service account without <c>create</c>.</summary>
+    public ResourceType? CreateForbidden { get; set; }
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -81,7 +91,9 @@ public sealed partial class FakeKubeApiServer
             ("GET", null) when watch => await WatchAsync(context, type, ns),
             ("GET", null) => await WriteAsync(context, List(type, ns, context.Request.Query)),
             ("GET", { } n) => await WriteAsync(context, Get(type, ns, n) ?? KubeStatus.NotFound(type.Plural, n)),
-            ("POST", null) => await WriteAsync(context, Create(type, ns, body), created: true),
+            ("POST", null) when type == CreateForbidden => await WriteAsync(context, Forbidden(type, ns)),
+            ("POST", null) when context.Request.Query["dryRun"] == "All" => await WriteAsync(context, DryRunCreate(type, ns, body), created: true),
+            ("POST", null) => await WriteAsync(context, Create(type, ns, DropDisabledFields(type, body)), created: true),
             ("PUT", { } n) => await WriteAsync(context, Replace(type, ns, n, body)),
             ("PATCH", { } n) => await WriteAsync(context, Patch(type, ns, n, context.Request.ContentType, body)),
             ("DELETE", { } n) => await WriteAsync(context, DeleteObject(type, ns, n)),
@@ -209,6 +221,57 @@ public sealed partial class FakeKubeApiServer
             var key = KeyOf(type, obj);
             return _objects.ContainsKey(key) ? KubeStatus.AlreadyExists(type.Plural, key.Name) : Put(type, obj);
         }
+    }
+
+    /// <summary>A server-side dry run (<c>?dryRun=All</c>): the object as it would be created, with a uid, and not stored.</summary>
+    private JsonObject DryRunCreate(ResourceType type, string? ns, string? body)
+    {
+        var obj = ParseBody(DropDisabledFields(type, body));
+        var meta = Meta(obj);
+        if (meta["name"] is null && meta["generateName"]?.GetValue<string>() is { } generate)
+        {
+            meta["name"] = generate + Guid.NewGuid().ToString("N")[..5];
+        }
+
+        if (ns is not null)
+        {
+            meta["namespace"] = ns;
+        }
+
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        obj["kind"] = type.Kind;
+        obj["apiVersion"] = type.ApiVersion;
+        lock (_gate)
+        {
+            var key = KeyOf(type, obj);
+            return _objects.ContainsKey(key) ? KubeStatus.AlreadyExists(type.Plural, key.Name) : obj;
+        }
+    }
+
+    /// <summary>What kube-apiserver strips from a pod when <see cref="SidecarContainersGate"/> is off.</summary>
+    private string? DropDisabledFields(ResourceType type, string? body)
+    {
+        if (type != ResourceType.Pods || SidecarContainersGate || body is null)
+        {
+            return body;
+        }
+
+        var obj = ParseBody(body);
+        foreach (var container in obj["spec"]?["initContainers"]?.AsArray() ?? [])
+        {
+            container?.AsObject().Remove("restartPolicy");
+        }
+
+        return obj.ToJsonString(Wire);
+    }
+
+    /// <summary>The Status RBAC answers with, as kube-apiserver words it for a service account.</summary>
+    private static JsonObject Forbidden(ResourceType type, string? ns)
+    {
+        var group = type.ApiVersion.Contains('/', StringComparison.Ordinal) ? type.ApiVersion.Split('/')[0] : string.Empty;
+        var where = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+        return KubeStatus.Create(403, "Forbidden", $"{type.Plural} is forbidden: User \"system:serviceaccount:tls-injector:tls-injector\" cannot create resource \"{type.Plural}\" in API group \"{group}\" {where}", kind: type.Plural);
     }
 
     private JsonObject Replace(ResourceType type, string? ns, string name, string? body)

@@ -87,6 +87,8 @@ public sealed class RoundTripTests(RoundTripFixture fixture) : IClassFixture<Rou
     [InlineData("v1.19", "14-v1beta1-Deployment-CREATE.json")]
     [InlineData("v1.28", "25-v1-CronJob-CREATE.json")]
     [InlineData("v1.28", "07-v1-Pod-UPDATE.json")]
+    [InlineData("v1.19", "23-v1-CronJob-CREATE.json")] // batch/v1beta1 CronJob in an admission.k8s.io/v1 review
+    [InlineData("v1.19", "24-v1beta1-CronJob-CREATE.json")]
     public async Task Validate_Denies_WorkloadNamingAMissingSecret(string version, string file)
     {
         var review = AdmissionFixtures.Review(version, file);
@@ -97,6 +99,7 @@ public sealed class RoundTripTests(RoundTripFixture fixture) : IClassFixture<Rou
         var answer = await AdmissionAnswer.ReadAsync(response);
         Assert.False(answer.Allowed);
         Assert.Contains("no-such-secret", answer.Message, StringComparison.Ordinal);
+        Assert.Contains("Fix: create it", answer.Message, StringComparison.Ordinal);
         Assert.Equal(403, answer.Response["status"]!["code"]!.GetValue<int>());
         Assert.Equal(review["apiVersion"]!.GetValue<string>(), answer.Body["apiVersion"]!.GetValue<string>());
     }
