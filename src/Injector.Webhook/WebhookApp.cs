@@ -4,7 +4,6 @@ using Injector.Core.Configuration;
 using Injector.Webhook.Admission;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Health;
-using Injector.Webhook.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Settings.Configuration;
@@ -47,8 +46,8 @@ internal static class WebhookApp
                     .Enrich.FromLogContext();
                 if (console)
                 {
-                    // Request threads format into a shared buffer; a background task writes it out (see BatchedConsoleSink).
-                    logger.WriteTo.BatchedConsole(new RenderedCompactJsonFormatter());
+                    // Request threads hand events to a background writer rather than wait on stdout.
+                    logger.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()));
                 }
             },
             preserveStaticLogger: !ownsStaticLogger);

@@ -71,8 +71,7 @@ internal static class WebhookServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CheckCaches>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditLoop>());
 
-        // The app's Serilog logger, not the static one: tests run several hosts in one process with Log.Logger silent.
-        services.AddSingleton(sp => new AdmissionLog(sp.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
+        services.AddSingleton<AdmissionLog>();
         services.AddSingleton<AdmissionPipeline>();
         services.AddSingleton<MutationHandler>();
         services.AddSingleton<ValidationHandler>();
