@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Injector.Webhook.Admission;
 
 /// <summary>
-/// Source-generated (de)serialization of the review envelope: no reflection on the hot path. The object inside
-/// is skipped, not parsed (<see cref="AdmissionRequestConverter"/>), and decoded from the body by its handler.
+/// Source-generated (de)serialization of the review envelope. The object inside is kept as a JsonElement and
+/// decoded into its model by its handler.
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AdmissionReview))]

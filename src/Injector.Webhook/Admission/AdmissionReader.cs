@@ -63,12 +63,6 @@ internal static class AdmissionReader
             return AdmissionInput.Undecodable(AdmissionNames.V1, null, $"The body is not a valid AdmissionReview: {ex.Message}");
         }
 
-        // The object stays in the body, which the request keeps alive, and is decoded once, by its handler.
-        if (review?.Request is { ObjectRange: { } range } withObject)
-        {
-            review = review with { Request = withObject with { ObjectJson = body.AsMemory(range) } };
-        }
-
         return Check(review);
     }
 

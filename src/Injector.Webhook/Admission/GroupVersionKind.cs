@@ -1,11 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace Injector.Webhook.Admission;
 
-/// <summary>A kind with its API group (empty for the core group) and version; read by <see cref="AdmissionRequestConverter"/>.</summary>
+/// <summary>A kind with its API group (empty for the core group) and version.</summary>
 public sealed record GroupVersionKind
 {
+    [JsonPropertyName("group")]
     public string? Group { get; init; }
 
+    [JsonPropertyName("version")]
     public string? Version { get; init; }
 
+    [JsonPropertyName("kind")]
     public string? Kind { get; init; }
 }

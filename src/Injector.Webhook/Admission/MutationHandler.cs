@@ -51,7 +51,7 @@ internal sealed class MutationHandler(
         V1Pod pod;
         try
         {
-            pod = (V1Pod)WorkloadKinds.Deserialize(WorkloadKinds.Pod, request.ObjectJson.Span)!;
+            pod = (V1Pod)WorkloadKinds.Deserialize(WorkloadKinds.Pod, request.ObjectJson)!;
         }
         catch (JsonException ex)
         {

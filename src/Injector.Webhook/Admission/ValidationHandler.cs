@@ -70,7 +70,7 @@ internal sealed class ValidationHandler(
         object? obj;
         try
         {
-            obj = WorkloadKinds.Deserialize(kind, request.ObjectJson.Span);
+            obj = WorkloadKinds.Deserialize(kind, request.ObjectJson);
         }
         catch (JsonException ex)
         {
