@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using Injector.Core.Configuration;
 using Injector.Webhook.Admission;
 using Injector.Webhook.Configuration;
@@ -63,21 +62,12 @@ internal static class WebhookApp
     }
 
     /// <summary>
-    /// The <c>Serilog</c> section. With JIT, sinks and enrichers from any Serilog assembly the app ships can be named
-    /// there; NativeAOT can neither find assemblies through the dependency context nor call methods it trimmed, so
-    /// there only Serilog's own settings are read — <c>MinimumLevel</c>, the documented part (docs/configuration.md).
+    /// The <c>Serilog</c> section: Serilog's own settings (<c>MinimumLevel</c>, the documented part), in every build.
+    /// NativeAOT can neither find sink assemblies through the dependency context nor call methods it trimmed, and one
+    /// path means the tests read configuration the way the image does.
     /// </summary>
     private static void ReadSettings(LoggerConfiguration logger, IConfiguration configuration)
-    {
-        if (RuntimeFeature.IsDynamicCodeSupported)
-        {
-            logger.ReadFrom.Configuration(configuration);
-        }
-        else
-        {
-            logger.ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(LoggerConfiguration).Assembly));
-        }
-    }
+        => logger.ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(LoggerConfiguration).Assembly));
 
     /// <summary>
     /// Every configuration error of both sections at once, before anything starts (ValidateOnStart would stop at the

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Injector.Webhook.Configuration;
 using k8s;
 using k8s.Exceptions;
@@ -7,8 +6,8 @@ namespace Injector.Webhook.Cluster;
 
 /// <summary>
 /// Builds the API client: from <see cref="WebhookOptions.KubeConfig"/> when set, else the client's default chain
-/// (<c>KUBECONFIG</c>, then <c>~/.kube/config</c>, then the pod's service account), so out-of-cluster runs such as
-/// <c>hack/run-local.sh</c> follow the same <c>KUBECONFIG</c> as kubectl does.
+/// (<c>KUBECONFIG</c> naming one file, then <c>~/.kube/config</c>, then the pod's service account), so out-of-cluster
+/// runs such as <c>hack/run-local.sh</c> follow the same <c>KUBECONFIG</c> as kubectl does.
 /// </summary>
 internal static class KubernetesClientFactory
 {
@@ -24,8 +23,7 @@ internal static class KubernetesClientFactory
             }
             else if (DefaultKubeConfigLocation() is { } location)
             {
-                // KubernetesClient's default chain with JIT (it also merges a KUBECONFIG list); one file under NativeAOT.
-                config = RuntimeFeature.IsDynamicCodeSupported ? KubernetesClientConfiguration.BuildDefaultConfig() : FromFile(SinglePath(location));
+                config = FromFile(SinglePath(location));
             }
             else if (KubernetesClientConfiguration.IsInCluster())
             {
@@ -48,19 +46,17 @@ internal static class KubernetesClientFactory
     }
 
     /// <summary>
-    /// KubernetesClient's own loader with JIT; under NativeAOT (no dynamic code) <see cref="KubeConfigReader"/>,
-    /// because every loader in KubernetesClient goes through <c>KubernetesYaml</c>, which NativeAOT cannot run.
+    /// Through <see cref="KubeConfigReader"/> in every build, so the tests run the path the image ships: every loader
+    /// in KubernetesClient goes through <c>KubernetesYaml</c>, which NativeAOT cannot run.
     /// </summary>
     private static KubernetesClientConfiguration FromFile(string path)
-        => RuntimeFeature.IsDynamicCodeSupported
-            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-            : KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeConfigReader.Read(path));
+        => KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeConfigReader.Read(path));
 
-    /// <summary>Merging several kubeconfig files is KubernetesClient's (internal) code, which the NativeAOT build cannot call.</summary>
+    /// <summary>Merging several kubeconfig files is KubernetesClient's (internal) code, which runs only on KubernetesYaml.</summary>
     private static string SinglePath(string variable)
         => variable.Split(':', StringSplitOptions.RemoveEmptyEntries) is [var one]
             ? one.Trim('"')
-            : throw new KubeConfigException($"KUBECONFIG lists several files ({variable}); the NativeAOT build reads one.");
+            : throw new KubeConfigException($"KUBECONFIG lists several files ({variable}); the webhook reads one (set Webhook:KubeConfig to the file to use).");
 
     /// <summary><c>KUBECONFIG</c> when set, else <c>~/.kube/config</c> when it exists: what BuildDefaultConfig reads before the service account.</summary>
     private static string? DefaultKubeConfigLocation()
