@@ -41,7 +41,9 @@ internal sealed partial class ProxyHost
                 RequestStop(StopReasons.AppExited);
             },
             seen => _log.Begin(LogLevel.Information, LogEvents.AppSeen, "App container seen")
-                .Add("ContainersSeen", seen).Add("ContainersExpected", _settings.AppContainers).Write());
+                .Add("ContainersSeen", seen).Add("ContainersExpected", _settings.AppContainers).Write(),
+            ex => _log.Begin(LogLevel.Warning, LogEvents.AppExitWatchOff, "Cannot read the app's processes any more; the proxy runs until SIGTERM or POST /quitquitquit")
+                .Add(ex).Write());
         _appExit.Start(_stopHealth.Token);
         _log.Begin(LogLevel.Information, LogEvents.AppExitWatch, "The proxy leaves when the app's containers have exited")
             .Add("ContainersExpected", _settings.AppContainers).Add("GraceSeconds", _options.AppExit.Grace.TotalSeconds).Write();

@@ -12,7 +12,8 @@ internal sealed class AppExitWatcher(
     int expectedContainers,
     AppExitWatcherOptions options,
     Action<AppExitWatcher.Departure> onAppExited,
-    Action<int> onAppSeen)
+    Action<int> onAppSeen,
+    Action<Exception> onFailed)
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
@@ -71,6 +72,11 @@ internal sealed class AppExitWatcher(
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No /proc to read: staying is safe, leaving could cut the app off.
+            onFailed(ex);
         }
     }
 }

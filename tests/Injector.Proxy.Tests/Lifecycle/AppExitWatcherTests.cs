@@ -16,7 +16,7 @@ public sealed class AppExitWatcherTests
         var census = Watch((shorter.Id, "a"), (longer.Id, "b"));
         var fired = new TaskCompletionSource<(AppExitWatcher.Departure Departure, bool LongerHadExited)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var seen = new List<int>();
-        var watcher = new AppExitWatcher(census, expectedContainers: 2, Fast, d => fired.TrySetResult((d, longer.HasExited)), seen.Add);
+        var watcher = new AppExitWatcher(census, expectedContainers: 2, Fast, d => fired.TrySetResult((d, longer.HasExited)), seen.Add, Fail);
         using var stop = new CancellationTokenSource();
 
         watcher.Start(stop.Token);
@@ -38,7 +38,7 @@ public sealed class AppExitWatcherTests
         await app.WaitForExitAsync();
         var census = Watch((app.Id, "a"), (int.MaxValue, "never-started"));
         var fired = false;
-        var watcher = new AppExitWatcher(census, expectedContainers: 1, Fast, _ => fired = true, _ => { });
+        var watcher = new AppExitWatcher(census, expectedContainers: 1, Fast, _ => fired = true, _ => { }, Fail);
         using var stop = new CancellationTokenSource();
 
         // The app is gone before the watcher first looks, as an app container still pulling its image is not there yet.
@@ -59,7 +59,7 @@ public sealed class AppExitWatcherTests
         var census = new ProcessCensus(ProcessCensus.DefaultProcRoot, p => p.Pid == first.Id || p.Pid == second?.Id ? "app" : null);
         var fired = new TaskCompletionSource<AppExitWatcher.Departure>(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = Fast with { Grace = TimeSpan.FromSeconds(1) };
-        var watcher = new AppExitWatcher(census, expectedContainers: 1, options, d => fired.TrySetResult(d), _ => { });
+        var watcher = new AppExitWatcher(census, expectedContainers: 1, options, d => fired.TrySetResult(d), _ => { }, Fail);
         using var stop = new CancellationTokenSource();
         watcher.Start(stop.Token);
 
@@ -86,6 +86,23 @@ public sealed class AppExitWatcherTests
     [InlineData(30, 300)]
     public void KubeletBackOff_DoublesFromTenSecondsToFiveMinutes(int departure, int seconds)
         => Assert.Equal(TimeSpan.FromSeconds(seconds), AppExitWatcher.KubeletBackOff(departure));
+
+    [Fact]
+    public async Task ReportsAFailure_AndNeverFires_WhenTheProcFileSystemIsGone()
+    {
+        var census = new ProcessCensus(Path.Combine(Path.GetTempPath(), "no-proc-" + Guid.NewGuid().ToString("N")), _ => "app");
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fired = false;
+        var watcher = new AppExitWatcher(census, expectedContainers: 1, Fast, _ => fired = true, _ => { }, ex => failed.TrySetResult(ex));
+
+        watcher.Start(CancellationToken.None);
+
+        Assert.IsType<DirectoryNotFoundException>(await failed.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        await watcher.StopAsync();
+        Assert.False(fired);
+    }
+
+    private static void Fail(Exception ex) => Assert.Fail($"the watcher failed: {ex}");
 
     private static ProcessCensus Watch(params (int Pid, string Container)[] processes)
         => new(ProcessCensus.DefaultProcRoot, p => processes.FirstOrDefault(w => w.Pid == p.Pid).Container);
