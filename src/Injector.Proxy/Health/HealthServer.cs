@@ -106,7 +106,13 @@ internal sealed class HealthServer(
         }
 
         var peer = (client.RemoteEndPoint as IPEndPoint)?.Address;
-        if (peer is null || !IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer))
+        if (peer is { IsIPv4MappedToIPv6: true })
+        {
+            // The dual-stack listener sees an IPv4 peer as ::ffff:a.b.c.d, which IsLoopback does not recognise.
+            peer = peer.MapToIPv4();
+        }
+
+        if (peer is null || !IPAddress.IsLoopback(peer))
         {
             log.Begin(LogLevel.Warning, LogEvents.QuitRefused, "Refused a stop request from outside the pod; call it on 127.0.0.1")
                 .Add("ClientAddress", peer?.ToString() ?? "-").Write();
