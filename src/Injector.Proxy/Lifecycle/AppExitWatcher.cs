@@ -26,11 +26,13 @@ internal sealed class AppExitWatcher(
     public Task StopAsync() => _loop;
 
     /// <summary>
-    /// The kubelet's restart back-off after the <paramref name="departure"/>-th exit: the first restart is immediate,
-    /// then 10 s doubling to 5 min (kubelet <c>backOffPeriod</c> and <c>MaxContainerBackOff</c>).
+    /// How long after the <paramref name="departure"/>-th exit the kubelet may restart the app: the first restart is
+    /// immediate; later ones wait the back-off (10 s doubling to 5 min: kubelet <c>backOffPeriod</c>,
+    /// <c>MaxContainerBackOff</c>), and a pod worker whose sync failed on it looks again only 10-15 s later
+    /// (<c>wait.Jitter(backOffPeriod, workerBackOffPeriodJitterFactor = 0.5)</c>), so up to 15 s more.
     /// </summary>
     public static TimeSpan KubeletBackOff(int departure)
-        => departure <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, departure - 2), 300));
+        => departure <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, departure - 2), 300) + 15);
 
     private async Task RunAsync(CancellationToken stop)
     {
@@ -63,7 +65,7 @@ internal sealed class AppExitWatcher(
                 }
 
                 var waited = options.TimeProvider.GetElapsedTime(goneSince.Value);
-                if (waited >= options.Grace + KubeletBackOff(departures))
+                if (waited >= options.Grace + options.RestartBackOff(departures))
                 {
                     onAppExited(new Departure(_seen.Count, departures, waited));
                     return;

@@ -12,5 +12,8 @@ internal sealed record AppExitWatcherOptions
     /// <summary>How long no app process may be left before the proxy leaves. Default 5 s: it covers the few seconds the kubelet takes for its first, immediate restart of a failed app.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Added to <see cref="Grace"/> for the n-th departure of the app. Default <see cref="AppExitWatcher.KubeletBackOff"/>.</summary>
+    public Func<int, TimeSpan> RestartBackOff { get; init; } = AppExitWatcher.KubeletBackOff;
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
