@@ -11,19 +11,23 @@ public sealed class AppExitWatcherTests
     [Fact]
     public async Task Fires_OnlyAfterEveryWatchedProcessHasExited()
     {
-        using var shorter = Sleep(0.5);
-        using var longer = Sleep(1.5);
-        var census = Watch((shorter.Id, "a"), (longer.Id, "b"));
-        var fired = new TaskCompletionSource<(AppExitWatcher.Departure Departure, bool LongerHadExited)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var seen = new List<int>();
-        var watcher = new AppExitWatcher(census, expectedContainers: 2, Fast, d => fired.TrySetResult((d, longer.HasExited)), seen.Add, Fail);
+        using var first = Sleep(60);
+        using var second = Sleep(60);
+        var census = Watch((first.Id, "a"), (second.Id, "b"));
+        var fired = new TaskCompletionSource<(AppExitWatcher.Departure Departure, bool SecondHadExited)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new Signal();
+        var watcher = new AppExitWatcher(census, expectedContainers: 2, Fast, d => fired.TrySetResult((d, second.HasExited)), seen.Set, Fail);
         using var stop = new CancellationTokenSource();
-
         watcher.Start(stop.Token);
-        var (departure, longerHadExited) = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await seen.WaitForAsync(2);
 
-        Assert.True(longerHadExited, "fired while a watched process still ran");
-        Assert.Equal([1, 2], seen);
+        await Exit(first);
+        await Task.Delay(Fast.Grace * 2);
+        Assert.False(fired.Task.IsCompleted, "fired while a watched process still ran");
+        await Exit(second);
+        var (departure, secondHadExited) = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(secondHadExited);
         Assert.Equal(2, departure.ContainersSeen);
         Assert.Equal(1, departure.Departures);
         Assert.True(departure.Waited >= Fast.Grace, $"fired after {departure.Waited}, before the grace of {Fast.Grace}");
@@ -34,9 +38,9 @@ public sealed class AppExitWatcherTests
     [Fact]
     public async Task NeverFires_BeforeEveryExpectedContainerWasSeen()
     {
-        using var app = Sleep(0.2);
+        using var app = Sleep(0.1);
         await app.WaitForExitAsync();
-        var census = Watch((app.Id, "a"), (int.MaxValue, "never-started"));
+        var census = Watch((app.Id, "a"));
         var fired = false;
         var watcher = new AppExitWatcher(census, expectedContainers: 1, Fast, _ => fired = true, _ => { }, Fail);
         using var stop = new CancellationTokenSource();
@@ -53,26 +57,30 @@ public sealed class AppExitWatcherTests
     [Fact]
     public async Task WaitsOutTheKubeletBackOff_AfterTheAppCameBack()
     {
-        // Two runs of one container, as the kubelet restarts a failed app under restartPolicy OnFailure.
-        using var first = Sleep(0.3);
+        // Two runs of one container, as the kubelet restarts a failed app under restartPolicy OnFailure; each run has
+        // a cgroup of its own, as a restarted container does.
+        using var first = Sleep(60);
         Process? second = null;
-        var census = new ProcessCensus(ProcessCensus.DefaultProcRoot, p => p.Pid == first.Id || p.Pid == second?.Id ? "app" : null);
+        var census = new ProcessCensus(ProcessCensus.DefaultProcRoot, p => p.Pid == first.Id ? "run-1" : p.Pid == second?.Id ? "run-2" : null);
         var fired = new TaskCompletionSource<AppExitWatcher.Departure>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new Signal();
+
         // The kubelet's back-off, scaled down to keep the test short: nothing for the first exit, 1.5 s after.
-        var options = Fast with { Grace = TimeSpan.FromSeconds(1), RestartBackOff = n => n <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(1.5) };
-        var watcher = new AppExitWatcher(census, expectedContainers: 1, options, d => fired.TrySetResult(d), _ => { }, Fail);
+        var options = Fast with { Grace = TimeSpan.FromSeconds(3), RestartBackOff = n => n <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(1.5) };
+        var watcher = new AppExitWatcher(census, expectedContainers: 1, options, d => fired.TrySetResult(d), seen.Set, Fail);
         using var stop = new CancellationTokenSource();
         watcher.Start(stop.Token);
+        await seen.WaitForAsync(1);
 
-        await first.WaitForExitAsync();
-        await Task.Delay(300);
-        second = Sleep(0.3);
-        await second.WaitForExitAsync();
-        var restartedExit = Environment.TickCount64;
+        // A restart takes the kubelet a second or more; the watcher must get a look at the moment with no app.
+        await Exit(first);
+        await Task.Delay(500);
+        second = Sleep(60);
+        await seen.WaitForAsync(2);
+        await Exit(second);
         var departure = await fired.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, departure.Departures);
-        Assert.True(Environment.TickCount64 - restartedExit >= (options.Grace + options.RestartBackOff(2)).TotalMilliseconds - 100);
         Assert.True(departure.Waited >= options.Grace + options.RestartBackOff(2), $"the second departure waited only {departure.Waited}");
         second.Dispose();
         await stop.CancelAsync();
@@ -106,8 +114,32 @@ public sealed class AppExitWatcherTests
 
     private static void Fail(Exception ex) => Assert.Fail($"the watcher failed: {ex}");
 
+    private static async Task Exit(Process process)
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
     private static ProcessCensus Watch(params (int Pid, string Container)[] processes)
         => new(ProcessCensus.DefaultProcRoot, p => processes.FirstOrDefault(w => w.Pid == p.Pid).Container);
+
+    /// <summary>The count the watcher last reported through its <c>onAppSeen</c> callback, awaitable.</summary>
+    private sealed class Signal
+    {
+        private int _count;
+
+        public void Set(int count) => Volatile.Write(ref _count, count);
+
+        public async Task WaitForAsync(int count)
+        {
+            var deadline = Environment.TickCount64 + 10_000;
+            while (Volatile.Read(ref _count) < count)
+            {
+                Assert.True(Environment.TickCount64 < deadline, $"the watcher saw {_count} of {count} containers");
+                await Task.Delay(10);
+            }
+        }
+    }
 
     private static Process Sleep(double seconds)
     {

@@ -19,7 +19,7 @@ public sealed class ProxyHostAppExitTests : IDisposable
     public async Task AppExit_AsksTheHostToStop()
     {
         await using var app = new EchoApp();
-        using var appProcess = Process.Start(new ProcessStartInfo("sleep", "1") { UseShellExecute = false })!;
+        using var appProcess = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         var env = ProxyHarness.Environment(app.Port, _secret.Directory);
         env[ProxyEnvironment.AppContainers] = "1";
         await using var proxy = ProxyHarness.Start(env, new ProxyHostOptions
@@ -29,7 +29,9 @@ public sealed class ProxyHostAppExitTests : IDisposable
         });
 
         await proxy.Log.WaitForAsync("app_seen");
+        await Task.Delay(Fast.Grace * 2);
         Assert.False(proxy.Host.StopRequested.IsCompleted);
+        appProcess.Kill();
         var reason = await proxy.Host.StopRequested.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.True(appProcess.HasExited);
