@@ -5,6 +5,9 @@ using Injector.Proxy.Hosting;
 // tls-proxy            run the proxy (configuration from TLS_PROXY_* environment variables)
 // tls-proxy wait       block until the proxy in this pod has started (for a postStart hook)
 SocketEngineMode.PreferInlineCompletions(Environment.GetEnvironmentVariable);
+
+// Every command, so the postStart hook's `wait` is as closed to the pod's other containers as the proxy (run logs a failure).
+ProcessHardening.MakeNotDumpable();
 return args switch
 {
     [] or ["run"] => await RunCommand.RunAsync(Environment.GetEnvironmentVariable, Console.OpenStandardOutput(), Console.Error).ConfigureAwait(false),

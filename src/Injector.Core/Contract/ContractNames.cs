@@ -22,6 +22,13 @@ public static class ContractNames
     /// <summary>Extension: <c>true</c> sets well-known environment variables so the app binds its protected ports to 127.0.0.1.</summary>
     public const string BindLoopback = Prefix + "bind-loopback";
 
+    /// <summary>
+    /// Extension: <c>auto</c> (default) lets the classic sidecar of a run-to-completion pod leave when the app's
+    /// containers have exited (the pod then shares its process namespace); <c>manual</c> leaves it to the app,
+    /// which calls <c>POST /quitquitquit</c>.
+    /// </summary>
+    public const string ProxyExit = Prefix + "proxy-exit";
+
     /// <summary>Written by the injector only.</summary>
     public const string Status = Prefix + "status";
 
@@ -29,6 +36,8 @@ public static class ContractNames
     public const string Disabled = "disabled";
     public const string True = "true";
     public const string False = "false";
+    public const string Auto = "auto";
+    public const string Manual = "manual";
 
     /// <summary>The sidecar's container name, fixed by the contract.</summary>
     public const string ProxyContainerName = "tls-proxy";
@@ -36,7 +45,7 @@ public static class ContractNames
     /// <summary>Annotation keys a user may set (the status key is the injector's own).</summary>
     public static readonly IReadOnlySet<string> UserAnnotations = new HashSet<string>(StringComparer.Ordinal)
     {
-        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext, BindLoopback,
+        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext, BindLoopback, ProxyExit,
     };
 
     /// <summary>Namespaces that are never injected, whatever their labels say.</summary>

@@ -62,9 +62,9 @@ public sealed class PodInjector(InjectorOptions options)
         var native = UseNativeSidecar(cluster);
         var status = PodMutator.Apply(copy, settings, native, Options);
 
-        if (!native && spec.RestartPolicy is "Never" or "OnFailure")
+        if (!native && PodMutator.RunsToCompletion(spec) && PodMutator.AppExitWatchBlocker(spec, settings) is { } blocker)
         {
-            warnings.Add($"{name}: restartPolicy {spec.RestartPolicy} with a classic sidecar: the pod never completes while tls-proxy runs. Fix: use native sidecars (Kubernetes 1.29+, injector SidecarMode native or auto).");
+            warnings.Add($"{name}: restartPolicy {spec.RestartPolicy} with a classic sidecar and {blocker}: tls-proxy cannot see the app exit, so the pod completes only once the app calls POST http://127.0.0.1:{Options.HealthPort}/quitquitquit. Fix: call it when the app is done, or allow the watch (remove {blocker}), or use native sidecars (Kubernetes 1.29+, injector SidecarMode native or auto).");
         }
 
         return new InjectionResult

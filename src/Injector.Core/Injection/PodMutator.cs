@@ -59,6 +59,7 @@ internal static partial class PodMutator
         // Probes first: a probe may name the port whose name the takeover is about to move.
         var probes = RewriteProbes(spec, settings, options.HealthPort);
         var sidecarPorts = TakeOverPorts(spec, settings, options);
+        var appContainers = ShareProcessNamespaceForAppExit(spec, settings, native);
 
         var proxy = new ProxySettings
         {
@@ -72,6 +73,7 @@ internal static partial class PodMutator
             AppProbes = probes,
             Metrics = options.ProxyMetrics,
             LogLevel = options.ProxyLogLevel,
+            AppContainers = appContainers,
         };
         var sidecar = SidecarBuilder.Build(proxy, sidecarPorts, mounts, native, options);
 

@@ -74,6 +74,13 @@ public static partial class SettingsResolver
             errors.Add(Problem(values, ContractNames.BindLoopback, "is not a valid value. Fix: use \"true\" or \"false\"."));
         }
 
+        var exitText = values.Get(ContractNames.ProxyExit);
+        if (exitText is not null and not ContractNames.Auto and not ContractNames.Manual)
+        {
+            errors.Add(Problem(values, ContractNames.ProxyExit,
+                $"is not a valid value. Fix: use \"{ContractNames.Auto}\" (the sidecar of a Job's pod leaves when the app has exited) or \"{ContractNames.Manual}\" (the app calls POST /quitquitquit)."));
+        }
+
         var status = InjectionStatus.TryParse(podAnnotations.TryGetValue(ContractNames.Status, out var statusJson) ? statusJson : null);
         var ports = ResolvePorts(values, spec, status, options, errors);
 
@@ -93,6 +100,7 @@ public static partial class SettingsResolver
             MinTlsVersion = minVersion ?? WireValues.Tls12,
             Plaintext = plaintext,
             BindLoopback = loopbackText == ContractNames.True,
+            ExitWithApp = exitText != ContractNames.Manual,
         };
         return new SettingsResolution(settings, errors, warnings, secret, caToCheck) { SecretSource = values.Describe(ContractNames.Secret), ClientCaSource = values.Describe(ContractNames.ClientCaSecret) };
     }

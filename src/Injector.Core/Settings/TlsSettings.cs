@@ -37,6 +37,12 @@ public sealed record TlsSettings
     /// <summary>Whether the app is asked (through environment variables) to bind its protected ports to loopback only.</summary>
     public bool BindLoopback { get; init; }
 
+    /// <summary>
+    /// False with <c>tls-injector.io/proxy-exit: manual</c>: a classic sidecar of a run-to-completion pod then runs
+    /// until the app calls <c>POST /quitquitquit</c>, and the pod's process namespace is left alone.
+    /// </summary>
+    public bool ExitWithApp { get; init; } = true;
+
     /// <summary>A short, stable digest of the settings, written into <c>tls-injector.io/status</c>.</summary>
     public string Hash()
     {
@@ -49,6 +55,7 @@ public sealed record TlsSettings
             .Append(";min=").Append(MinTlsVersion)
             .Append(";plaintext=").Append(Plaintext.ToWire())
             .Append(BindLoopback ? ";loopback=true" : string.Empty) // absent when false: hashes of older pods stay valid
+            .Append(ExitWithApp ? string.Empty : ";exit=manual")
             .ToString();
         if (Digests.TryGetValue(text, out var remembered))
         {

@@ -6,7 +6,10 @@ using Injector.Tls.Settings;
 
 namespace Injector.Proxy.Commands;
 
-/// <summary><c>tls-proxy run</c>: parse the environment, serve until SIGTERM or SIGINT, drain, exit.</summary>
+/// <summary>
+/// <c>tls-proxy run</c>: parse the environment, serve until SIGTERM or SIGINT (or until the host asks to stop:
+/// <c>/quitquitquit</c>, or the app has exited), drain, exit.
+/// </summary>
 internal static class RunCommand
 {
     public static async Task<int> RunAsync(Func<string, string?> getEnvironmentVariable, Stream stdout, TextWriter stderr)
@@ -26,6 +29,12 @@ internal static class RunCommand
         }
 
         var log = new ProxyLogger(stdout, ProxyLogger.ParseLevel(settings.LogLevel));
+        if (!ProcessHardening.MakeNotDumpable())
+        {
+            log.Begin(LogLevel.Warning, LogEvents.HardeningFailed, "prctl(PR_SET_DUMPABLE, 0) failed; containers sharing the process namespace may read this process's memory")
+                .Add("Errno", Marshal.GetLastPInvokeError()).Write();
+        }
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -44,7 +53,7 @@ internal static class RunCommand
                 return ExitCodes.Failed;
             }
 
-            await stop.Task.ConfigureAwait(false);
+            await Task.WhenAny(stop.Task, host.StopRequested).ConfigureAwait(false);
             await host.DrainAsync(TimeSpan.FromSeconds(settings.DrainSeconds)).ConfigureAwait(false);
         }
 

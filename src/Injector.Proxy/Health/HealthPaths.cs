@@ -14,6 +14,12 @@ internal static class HealthPaths
 
     public const string Metrics = "/metrics";
 
+    /// <summary>
+    /// <c>POST</c> from inside the pod (a loopback peer): drain and exit 0. Istio's pilot-agent name, so wrapper
+    /// scripts written for Istio work unchanged.
+    /// </summary>
+    public const string QuitQuitQuit = "/quitquitquit";
+
     /// <summary>Prefix of the rewritten app probes, as the Core writes them into <c>TLS_PROXY_APP_PROBES</c>.</summary>
     public const string AppHealthPrefix = "/app-health/";
 }

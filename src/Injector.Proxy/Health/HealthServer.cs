@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Injector.Proxy.Logging;
@@ -9,7 +10,8 @@ namespace Injector.Proxy.Health;
 /// The plain-HTTP health port: a tiny HTTP/1.1 responder over a socket, one request per connection. Hand-written
 /// rather than Kestrel because the port answers a few kubelet GETs a minute, and Kestrel would roughly double the
 /// NativeAOT binary and its resident memory in every pod for that. It understands GET and HEAD of a path and
-/// nothing else, and closes every connection after one answer (the kubelet does not reuse probe connections).
+/// nothing else, and closes every connection after one answer (the kubelet does not reuse probe connections);
+/// the one <c>POST</c> it takes is <see cref="HealthPaths.QuitQuitQuit"/>, from loopback only.
 /// </summary>
 internal sealed class HealthServer(
     Socket socket,
@@ -19,13 +21,14 @@ internal sealed class HealthServer(
     Func<bool> isStarted,
     Func<bool, string> renderMetrics,
     Action<bool> recordProbe,
+    Action<string> requestStop,
     ProxyLogger log)
 {
     private const int MaxHeadBytes = 8 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private Task _acceptLoop = Task.CompletedTask;
 
-    public System.Net.IPEndPoint LocalEndPoint { get; } = (System.Net.IPEndPoint)socket.LocalEndPoint!;
+    public IPEndPoint LocalEndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
 
     public void Start(CancellationToken stop) => _acceptLoop = AcceptLoopAsync(stop);
 
@@ -74,6 +77,12 @@ internal sealed class HealthServer(
                     return;
                 }
 
+                if (request.Value.Path == HealthPaths.QuitQuitQuit)
+                {
+                    await QuitAsync(client, request.Value, timeout.Token).ConfigureAwait(false);
+                    return;
+                }
+
                 var (status, body) = await AnswerAsync(request.Value, timeout.Token).ConfigureAwait(false);
                 await WriteAsync(client, status, body, request.Value.Method == "HEAD", timeout.Token).ConfigureAwait(false);
             }
@@ -82,6 +91,37 @@ internal sealed class HealthServer(
                 log.Begin(LogLevel.Debug, LogEvents.HealthRequestFailed, "Health request failed").Add(ex).Write();
             }
         }
+    }
+
+    /// <summary>
+    /// The health port listens on every interface for the kubelet, so the peer address is what keeps another pod
+    /// from stopping this one's proxy: only a container of this pod connects from loopback.
+    /// </summary>
+    private async Task QuitAsync(Socket client, HealthRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Method != "POST")
+        {
+            await WriteAsync(client, 405, $"use POST {HealthPaths.QuitQuitQuit}\n", request.Method == "HEAD", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var peer = (client.RemoteEndPoint as IPEndPoint)?.Address;
+        if (peer is { IsIPv4MappedToIPv6: true })
+        {
+            // The dual-stack listener sees an IPv4 peer as ::ffff:a.b.c.d, which IsLoopback does not recognise.
+            peer = peer.MapToIPv4();
+        }
+
+        if (peer is null || !IPAddress.IsLoopback(peer))
+        {
+            log.Begin(LogLevel.Warning, LogEvents.QuitRefused, "Refused a stop request from outside the pod; call it on 127.0.0.1")
+                .Add("ClientAddress", peer?.ToString() ?? "-").Write();
+            await WriteAsync(client, 403, $"{HealthPaths.QuitQuitQuit} answers only on 127.0.0.1, from inside the pod\n", head: false, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsync(client, 200, "draining\n", head: false, cancellationToken).ConfigureAwait(false);
+        requestStop(Hosting.ProxyHost.StopReasons.QuitQuitQuit);
     }
 
     private async Task<(int Status, string Body)> AnswerAsync(HealthRequest request, CancellationToken cancellationToken)
@@ -166,6 +206,7 @@ internal sealed class HealthServer(
     {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         503 => "Service Unavailable",

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Injector.Proxy.Health;
+using Injector.Proxy.Lifecycle;
 using Injector.Proxy.Logging;
 using Injector.Proxy.Metrics;
 using Injector.Proxy.Tls;
@@ -23,6 +24,8 @@ internal sealed partial class ProxyHost : IAsyncDisposable
     private readonly List<TlsListener> _listeners = [];
     private readonly Lock _reportLock = new();
     private readonly ReadinessCheck _readiness;
+    private readonly TaskCompletionSource<string> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private AppExitWatcher? _appExit;
     private HealthServer? _health;
     private CertificateFileWatcher? _watcher;
     private string? _reportedError;
@@ -53,6 +56,12 @@ internal sealed partial class ProxyHost : IAsyncDisposable
     public bool IsStarted => _listening && Store.Current is not null;
 
     public bool IsDraining => _draining;
+
+    /// <summary>
+    /// Completes, with the reason, when the proxy should drain and exit on its own: <c>POST /quitquitquit</c> from
+    /// inside the pod, or the app's containers have exited. <c>tls-proxy run</c> then drains as on SIGTERM.
+    /// </summary>
+    public Task<string> StopRequested => _stopRequested.Task;
 
     public IPEndPoint HealthEndPoint => _health?.LocalEndPoint ?? throw new InvalidOperationException("Call Start() first.");
 
@@ -91,7 +100,7 @@ internal sealed partial class ProxyHost : IAsyncDisposable
             var healthSocket = Bind(_settings.HealthPort);
             sockets.Add(healthSocket);
             var prober = new AppProber(_options.AppAddress);
-            _health = new HealthServer(healthSocket, _settings, _readiness, prober, () => IsStarted, ready => Metrics.Render(Store, ready), Metrics.ProbeRan, _log);
+            _health = new HealthServer(healthSocket, _settings, _readiness, prober, () => IsStarted, ready => Metrics.Render(Store, ready), Metrics.ProbeRan, RequestStop, _log);
         }
         catch
         {
@@ -113,12 +122,22 @@ internal sealed partial class ProxyHost : IAsyncDisposable
 
         _health!.Start(_stopHealth.Token);
         _listening = true;
+        StartAppExitWatch();
         _watcher = new CertificateFileWatcher(Store, TimeSpan.FromSeconds(_settings.ReloadIntervalSeconds), _options.TimeProvider, (outcome, _) => ReportReload(outcome));
         _log.Begin(LogLevel.Information, LogEvents.Started, "tls-proxy started")
             .Add("HealthAddress", _health.LocalEndPoint.ToString())
             .Add("CertificateLoaded", Store.Current is not null)
             .Add("StartupMs", (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds)
             .Write();
+    }
+
+    /// <summary>Asks <c>tls-proxy run</c> to drain and exit 0; the first reason wins.</summary>
+    public void RequestStop(string reason)
+    {
+        if (_stopRequested.TrySetResult(reason))
+        {
+            _log.Begin(LogLevel.Information, LogEvents.StopRequested, "Stop requested; draining").Add("Reason", reason).Write();
+        }
     }
 
     /// <summary>
@@ -175,6 +194,11 @@ internal sealed partial class ProxyHost : IAsyncDisposable
         _stopped = true;
         _watcher?.Dispose();
         await _stopHealth.CancelAsync().ConfigureAwait(false);
+        if (_appExit is not null)
+        {
+            await _appExit.StopAsync().ConfigureAwait(false);
+        }
+
         if (_health is not null)
         {
             await _health.StopAsync().ConfigureAwait(false);

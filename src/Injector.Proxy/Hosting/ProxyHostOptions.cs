@@ -1,4 +1,5 @@
 using System.Net;
+using Injector.Proxy.Lifecycle;
 
 namespace Injector.Proxy.Hosting;
 
@@ -27,6 +28,13 @@ internal sealed record ProxyHostOptions
     public TimeSpan AppConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Timing of the watch for the app's exit (with <c>TLS_PROXY_APP_CONTAINERS</c>).</summary>
+    public AppExitWatcherOptions AppExit { get; init; } = new();
+
+    /// <summary>Which processes are the app's. Null: <see cref="ProcessCensus.OtherContainers"/> over <c>/proc</c>.</summary>
+    /// <remarks>For testing.</remarks>
+    public ProcessCensus? AppProcesses { get; init; }
 
     /// <summary>Listen backlog of each port; Kestrel's default is 512, a little more absorbs connection bursts.</summary>
     public int Backlog { get; init; } = 1024;

@@ -45,6 +45,13 @@ public static class ProxyEnvironment
     /// </summary>
     public const string DrainSeconds = "TLS_PROXY_DRAIN_SECONDS";
 
+    /// <summary>
+    /// How many app containers share the pod's process namespace with the proxy (a run-to-completion pod in classic
+    /// mode). Set, the proxy exits 0 once it has seen that many and none has a process left; unset, only SIGTERM or
+    /// <c>POST /quitquitquit</c> end it.
+    /// </summary>
+    public const string AppContainers = "TLS_PROXY_APP_CONTAINERS";
+
     /// <summary>Serilog-style minimum level: <c>Debug</c>, <c>Information</c>, <c>Warning</c>, <c>Error</c>.</summary>
     public const string LogLevel = "TLS_PROXY_LOG_LEVEL";
 }

@@ -53,6 +53,12 @@ public sealed record ProxySettings
     /// <summary>Seconds in-flight connections get after SIGTERM. Default 25; 0 closes them at once.</summary>
     public int DrainSeconds { get; init; } = DefaultDrainSeconds;
 
+    /// <summary>
+    /// App containers to wait for before the proxy leaves on its own when they have exited (see
+    /// <see cref="ProxyEnvironment.AppContainers"/>). 0: never; the proxy then runs until SIGTERM or <c>/quitquitquit</c>.
+    /// </summary>
+    public int AppContainers { get; init; }
+
     /// <summary>The log levels the proxy understands (Serilog's names), matched case-insensitively.</summary>
     public static readonly IReadOnlyList<string> LogLevels = ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"];
 
@@ -81,6 +87,11 @@ public sealed record ProxySettings
         if (DrainSeconds != DefaultDrainSeconds)
         {
             env.Add(new(ProxyEnvironment.DrainSeconds, DrainSeconds.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (AppContainers > 0)
+        {
+            env.Add(new(ProxyEnvironment.AppContainers, AppContainers.ToString(CultureInfo.InvariantCulture)));
         }
 
         if (AppProbes.Count > 0)
@@ -144,6 +155,7 @@ public sealed record ProxySettings
         var healthPort = ParsePort(getEnvironmentVariable(ProxyEnvironment.HealthPort), DefaultHealthPort, ProxyEnvironment.HealthPort, problems);
         var reload = ParseInt(getEnvironmentVariable(ProxyEnvironment.ReloadIntervalSeconds), 5, 1, 3600, ProxyEnvironment.ReloadIntervalSeconds, problems);
         var drain = ParseInt(getEnvironmentVariable(ProxyEnvironment.DrainSeconds), DefaultDrainSeconds, 0, 3600, ProxyEnvironment.DrainSeconds, problems);
+        var appContainers = ParseInt(getEnvironmentVariable(ProxyEnvironment.AppContainers), 0, 0, 1000, ProxyEnvironment.AppContainers, problems);
         CheckPorts(routes, healthPort, problems);
 
         var metricsText = getEnvironmentVariable(ProxyEnvironment.Metrics);
@@ -203,6 +215,7 @@ public sealed record ProxySettings
             Metrics = metrics,
             LogLevel = logLevel,
             DrainSeconds = drain,
+            AppContainers = appContainers,
         };
     }
 

@@ -73,6 +73,8 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=8080")]
     [InlineData("mtls=disabled")]
     [InlineData("bind-loopback=true")]
+    [InlineData("proxy-exit=auto")]
+    [InlineData("proxy-exit=manual")]
     public async Task Allows_ValidSettings(string annotations)
     {
         var result = await ValidateAsync(Pod(annotations));
@@ -113,6 +115,7 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=http,9090", "to the same TLS port 8443")]
     [InlineData("ports=dns", "which is UDP")]
     [InlineData("bind-loopback=yes", "Fix: use \"true\" or \"false\"")]
+    [InlineData("proxy-exit=never", "tls-injector.io/proxy-exit=\"never\" is not a valid value. Fix: use \"auto\"")]
     public async Task Rejects_WrongSettings(string annotations, string expected)
     {
         var result = await ValidateAsync(Pod(annotations, extraPorts: true));

@@ -115,36 +115,29 @@ public sealed class RuntimeTests(ClusterFixture cluster)
     [RuntimeFact(minimumMinorVersion: 29)]
     public async Task JobWithNativeSidecar_Completes()
     {
-        var ns = await cluster.CreateNamespaceAsync("job", "enabled");
-        using var server = cluster.Pki.IssueServer("job", ns, "job");
-        await cluster.Client.CoreV1.CreateNamespacedSecretAsync(E2ePki.TlsSecret(RuntimeHarness.ServerSecret, server, cluster.Pki.ServerCa), ns);
+        var jobs = await JobHarness.CreateAsync(cluster, "job-native");
 
-        var template = AppTemplate("job", Annotations(("secret", RuntimeHarness.ServerSecret)));
-        template.Spec.RestartPolicy = "Never";
-        template.Spec.Containers[0].Image = ClusterFixture.CurlImage;
-        template.Spec.Containers[0].Command = ["sh", "-c", "sleep 3; echo done"];
-        var job = new V1Job
-        {
-            Metadata = new V1ObjectMeta { Name = "job" },
-            Spec = new V1JobSpec { BackoffLimit = 0, ActiveDeadlineSeconds = 240, Template = template },
-        };
-        await cluster.Client.BatchV1.CreateNamespacedJobAsync(job, ns);
+        var (finished, pod) = await jobs.RunAsync(jobs.AppJob("job"));
 
-        V1Job? finished = null;
-        await Wait.UntilAsync(
-            async () =>
-            {
-                finished = await cluster.Client.BatchV1.ReadNamespacedJobAsync("job", ns);
-                return finished.Status?.Succeeded > 0 || finished.Status?.Failed > 0;
-            },
-            TimeSpan.FromMinutes(4),
-            $"Job job in {ns} to finish",
-            TimeSpan.FromSeconds(2));
-
-        Assert.Equal(1, finished!.Status.Succeeded);
-        var pod = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "job-name=job")).Items.Single();
+        Assert.Equal(1, finished.Status.Succeeded);
         var proxy = Assert.Single(pod.Spec.InitContainers ?? [], c => c.Name == ProxyContainer);
         Assert.Equal("Always", proxy.RestartPolicy);
+    }
+
+    [RuntimeFact]
+    public async Task JobWithClassicSidecar_Completes_WhenTheAppExits()
+    {
+        var jobs = await JobHarness.CreateAsync(cluster, "job-classic");
+        var job = await jobs.InjectClassicAsync(jobs.AppJob("job"));
+
+        var (finished, pod) = await jobs.RunAsync(job);
+
+        Assert.Equal(1, finished.Status.Succeeded);
+        Assert.True(pod.Spec.ShareProcessNamespace);
+        Assert.Contains(pod.Spec.Containers, c => c.Name == ProxyContainer);
+        var proxy = Assert.Single(pod.Status.ContainerStatuses, s => s.Name == ProxyContainer);
+        Assert.Equal(0, proxy.State.Terminated?.ExitCode);
+        Assert.Equal(0, proxy.RestartCount);
     }
 
     private static IEnumerable<V1ContainerStatus> AllStatuses(V1Pod pod) =>

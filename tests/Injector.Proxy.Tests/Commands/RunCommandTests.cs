@@ -101,6 +101,28 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains(proxy.Lines, l => l.Contains("\"ClosedByProxy\":1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task QuitQuitQuit_FromInsideThePod_DrainsAndExitsZero()
+    {
+        await using var app = new EchoApp();
+        var healthPort = EchoApp.UnusedPort();
+        using var proxy = StartProcess(new()
+        {
+            [ProxyEnvironment.Routes] = $"{EchoApp.UnusedPort()}={app.Port}",
+            [ProxyEnvironment.CertDirectory] = _secret.Directory,
+            [ProxyEnvironment.HealthPort] = healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await proxy.WaitForLineAsync("\"Event\":\"started\"");
+
+        var answer = await ProxyHarness.HttpRequestAsync(new IPEndPoint(IPAddress.Loopback, healthPort), "POST", "/quitquitquit");
+        await proxy.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((200, "draining\n"), answer);
+        Assert.Equal(0, proxy.Process.ExitCode);
+        Assert.Contains(proxy.Lines, l => l.Contains("\"Event\":\"stop_requested\"", StringComparison.Ordinal) && l.Contains("\"Reason\":\"quitquitquit\"", StringComparison.Ordinal));
+        Assert.Contains(proxy.Lines, l => l.Contains("\"Event\":\"drained\"", StringComparison.Ordinal));
+    }
+
     private static async Task<System.Net.Security.SslStream> ConnectAsync(IPEndPoint endPoint, System.Net.Security.SslClientAuthenticationOptions options)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

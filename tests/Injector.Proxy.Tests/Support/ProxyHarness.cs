@@ -48,7 +48,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
         var log = new LogSink();
         var host = new ProxyHost(settings, new ProxyLogger(log, LogLevel.Debug), (options ?? new ProxyHostOptions()) with
         {
-            ListenAddress = IPAddress.Loopback,
+            ListenAddress = options?.ListenAddress ?? IPAddress.Loopback,
             EphemeralPorts = true,
         });
         host.Start();
@@ -112,11 +112,15 @@ internal sealed class ProxyHarness : IAsyncDisposable
     /// <summary>GET on the health port; reads to the end (the health port always closes).</summary>
     public Task<(int Status, string Body)> GetHealthAsync(string path) => HttpGetAsync(Host.HealthEndPoint, path);
 
-    public static async Task<(int Status, string Body)> HttpGetAsync(IPEndPoint endPoint, string path, string? extraHeaders = null)
+    public static Task<(int Status, string Body)> HttpGetAsync(IPEndPoint endPoint, string path, string? extraHeaders = null)
+        => HttpRequestAsync(endPoint, "GET", path, extraHeaders);
+
+    /// <summary>One request with no body, as <c>curl -X METHOD</c> sends it; reads the answer to the end.</summary>
+    public static async Task<(int Status, string Body)> HttpRequestAsync(IPEndPoint endPoint, string method, string path, string? extraHeaders = null)
     {
         using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endPoint);
-        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {endPoint}\r\n{extraHeaders}\r\n"), SocketFlags.None);
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"{method} {path} HTTP/1.1\r\nHost: {endPoint}\r\n{extraHeaders}\r\n"), SocketFlags.None);
         var text = await ReadToEndAsync(socket);
         var status = int.Parse(text.AsSpan(9, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
         var body = text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];

@@ -20,6 +20,7 @@ public sealed class ProxySettingsTests
             HealthPort = 15021,
             AppProbes = new Dictionary<string, AppProbe> { ["/app-health/app/livez"] = new() { Port = 8080, Path = "/healthz", Scheme = "HTTP" } },
             DrainSeconds = 10,
+            AppContainers = 2,
         };
         var env = settings.ToEnvironment().ToDictionary(kv => kv.Key, kv => kv.Value);
 
@@ -29,6 +30,7 @@ public sealed class ProxySettingsTests
         Assert.NotNull(parsed);
         Assert.Equal(settings.ToEnvironment(), parsed.ToEnvironment());
         Assert.Equal(10, parsed.DrainSeconds);
+        Assert.Equal(2, parsed.AppContainers);
     }
 
     [Fact]
@@ -45,6 +47,8 @@ public sealed class ProxySettingsTests
         Assert.False(parsed.Metrics);
         Assert.Equal("Information", parsed.LogLevel);
         Assert.DoesNotContain(parsed.ToEnvironment(), kv => kv.Key == ProxyEnvironment.DrainSeconds);
+        Assert.Equal(0, parsed.AppContainers);
+        Assert.DoesNotContain(parsed.ToEnvironment(), kv => kv.Key == ProxyEnvironment.AppContainers);
     }
 
     [Theory]
@@ -58,6 +62,7 @@ public sealed class ProxySettingsTests
     [InlineData(ProxyEnvironment.Mtls, "required", "needs TLS_PROXY_CLIENT_CA_DIR")]
     [InlineData(ProxyEnvironment.AllowedClients, "spiffe://x", "not cn:NAME")]
     [InlineData(ProxyEnvironment.MinTlsVersion, "1.0", "not 1.2 or 1.3")]
+    [InlineData(ProxyEnvironment.AppContainers, "all", "not a number from 0 to 1000")]
     [InlineData(ProxyEnvironment.Plaintext, "allow", "not reject or redirect")]
     [InlineData(ProxyEnvironment.HealthPort, "0", "not a number from 1 to 65535")]
     [InlineData(ProxyEnvironment.ReloadIntervalSeconds, "-1", "not a number")]
