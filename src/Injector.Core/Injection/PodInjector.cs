@@ -58,7 +58,7 @@ public sealed class PodInjector(InjectorOptions options)
             return Denied(pod, [.. resolution.Errors.Select(e => $"{name}: {e.Message}")]) with { Warnings = warnings };
         }
 
-        var copy = PodMutator.CopyForMutation(pod, settings);
+        var copy = KubernetesModelJson.DeepCopy(pod);
         var native = UseNativeSidecar(cluster);
         var status = PodMutator.Apply(copy, settings, native, Options);
 
@@ -73,7 +73,7 @@ public sealed class PodInjector(InjectorOptions options)
             Reason = native ? "injected native sidecar" : "injected classic sidecar",
             Pod = copy,
             Status = status,
-            Patch = JsonPatchDiff.Create(pod, copy, KubernetesModelJson.Options, KubernetesModelJson.WriteOptions),
+            Patch = JsonPatchDiff.Create(KubernetesModelJson.ToNode(pod), KubernetesModelJson.ToNode(copy)),
             Warnings = warnings,
         };
     }

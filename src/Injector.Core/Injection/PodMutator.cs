@@ -8,7 +8,7 @@ using k8s.Models;
 
 namespace Injector.Core.Injection;
 
-/// <summary>Contract section 3, applied to a pod copy the caller owns: sidecar, volumes, port takeover, probes, status.</summary>
+/// <summary>The injection, applied to a pod copy the caller owns: sidecar, volumes, port takeover, probes, status.</summary>
 internal static partial class PodMutator
 {
     public const string ServerVolumeName = "tls-injector-server";
@@ -90,7 +90,7 @@ internal static partial class PodMutator
             spec.Containers = [sidecar, .. spec.Containers];
         }
 
-        if (NeedsLowPorts(settings))
+        if (settings.Ports.Any(p => p.TlsPort < 1024))
         {
             AllowLowPorts(spec);
         }
@@ -205,7 +205,7 @@ internal static partial class PodMutator
     /// </summary>
     private static void AskAppsToBindLoopback(V1PodSpec spec, TlsSettings settings)
     {
-        foreach (var container in spec.Containers.Where(c => HasProtectedPort(c, settings)))
+        foreach (var container in spec.Containers.Where(c => settings.Ports.Any(p => p.Container == c.Name)))
         {
             var protectedPorts = settings.Ports.Where(p => p.Container == container.Name).Select(p => p.AppPort).ToHashSet();
             var urls = (container.Ports ?? [])

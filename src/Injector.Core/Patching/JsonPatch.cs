@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 namespace Injector.Core.Patching;
 
 /// <summary>
-/// An RFC 6902 JSON Patch, kept as the UTF-8 JSON array the webhook sends (base64) to the API server: it is written
-/// once, straight from the diff, and parsed into nodes only by callers that want to read it.
+/// An RFC 6902 JSON Patch, kept as the UTF-8 JSON array the webhook sends (base64) to the API server.
 /// </summary>
 public sealed class JsonPatch
 {
@@ -15,6 +14,13 @@ public sealed class JsonPatch
     {
         Utf8 = utf8;
         Count = count;
+    }
+
+    /// <summary>The patch of these operations.</summary>
+    public static JsonPatch From(JsonArray operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        return new JsonPatch(Encoding.UTF8.GetBytes(operations.ToJsonString()), operations.Count);
     }
 
     /// <summary>The patch that changes nothing (<c>[]</c>).</summary>

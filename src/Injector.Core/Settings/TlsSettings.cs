@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Injector.Tls.Settings;
@@ -11,15 +10,6 @@ namespace Injector.Core.Settings;
 /// </summary>
 public sealed record TlsSettings
 {
-    /// <summary>How many digests <see cref="Hash"/> remembers; a cluster uses a handful of distinct settings.</summary>
-    private const int RememberedDigests = 256;
-
-    /// <summary>
-    /// Digests by the text they digest: SHA-256 runs through OpenSSL, whose per-call set-up costs more than the
-    /// digest of ~100 bytes (about a tenth of an injection), and every pod of a workload has the same settings.
-    /// </summary>
-    private static readonly ConcurrentDictionary<string, string> Digests = new(StringComparer.Ordinal);
-
     public required string SecretName { get; init; }
 
     public required IReadOnlyList<PortMapping> Ports { get; init; }
@@ -57,20 +47,6 @@ public sealed record TlsSettings
             .Append(BindLoopback ? ";loopback=true" : string.Empty) // absent when false: hashes of older pods stay valid
             .Append(ExitWithApp ? string.Empty : ";exit=manual")
             .ToString();
-        if (Digests.TryGetValue(text, out var remembered))
-        {
-            return remembered;
-        }
-
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
-        var hash = "sha256:" + Convert.ToHexStringLower(digest[..8]);
-        if (Digests.Count >= RememberedDigests)
-        {
-            Digests.Clear(); // bounded: settings that churn (one per pod) cost a digest each, as before
-        }
-
-        Digests[text] = hash;
-        return hash;
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..8]);
     }
 }

@@ -8,8 +8,8 @@ using k8s.Models;
 namespace Injector.Core.Tests.Patching;
 
 /// <summary>
-/// Pods deserialized separately share nothing, so these cases walk every member. Each is proven by applying the
-/// patch with Microsoft.AspNetCore.JsonPatch and comparing JSON.
+/// Pods as the API server holds them (KubernetesClient's JSON). Each patch is proven by applying it with
+/// Microsoft.AspNetCore.JsonPatch and comparing JSON.
 /// </summary>
 public sealed class JsonPatchDiffTests
 {
@@ -34,7 +34,7 @@ public sealed class JsonPatchDiffTests
     [InlineData("""{"spec":{"containers":[{"name":"app","readinessProbe":{"httpGet":{"port":"http","path":"/"}},"resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}}""", """{"spec":{"containers":[{"name":"app","readinessProbe":{"httpGet":{"port":9000,"path":"/"}},"resources":{"limits":{"cpu":"1","memory":"2Gi"}}}]}}""", 2)]
     public void Creates_PatchThatApplies(string from, string to, int expectedOperations)
     {
-        var patch = JsonPatchDiff.Create(Pod(from), Pod(to), KubernetesModelJson.Options);
+        var patch = JsonPatchDiff.Create(Node(from), Node(to));
 
         var patched = JsonPatchApplier.Apply(JsonNode.Parse(from)!, patch);
 
@@ -43,11 +43,11 @@ public sealed class JsonPatchDiffTests
     }
 
     [Fact]
-    public void Finds_NoDifference_BetweenEqualPodsThatShareNothing()
+    public void Finds_NoDifference_BetweenEqualPods()
     {
         var json = KubernetesJson.Serialize(KubernetesJson.Deserialize<V1Pod>(RecordedPod()));
 
-        var patch = JsonPatchDiff.Create(Pod(json), Pod(json), KubernetesModelJson.Options);
+        var patch = JsonPatchDiff.Create(Node(json), Node(json));
 
         Assert.True(patch.Count == 0, patch.ToString());
         Assert.Equal("[]", patch.ToString());
@@ -56,7 +56,7 @@ public sealed class JsonPatchDiffTests
     [Fact]
     public void Escapes_SlashAndTilde_InPointers()
     {
-        var patch = JsonPatchDiff.Create(Pod("""{"metadata":{"annotations":{}}}"""), Pod("""{"metadata":{"annotations":{"tls-injector.io/status":"x","a~b":"y"}}}"""), KubernetesModelJson.Options);
+        var patch = JsonPatchDiff.Create(Node("""{"metadata":{"annotations":{}}}"""), Node("""{"metadata":{"annotations":{"tls-injector.io/status":"x","a~b":"y"}}}"""));
 
         var paths = patch.ToJsonArray().Select(op => op!["path"]!.GetValue<string>()).ToList();
 
@@ -65,7 +65,7 @@ public sealed class JsonPatchDiffTests
     }
 
     [Fact]
-    public void Skips_SharedSubtrees_AndDiffsOnlyWhatTheCopyReplaced()
+    public void Patches_OnlyWhatChanged_InARecordedPod()
     {
         var original = Pod(RecordedPod());
         var container = original.Spec.Containers[0];
@@ -74,7 +74,7 @@ public sealed class JsonPatchDiffTests
             Spec = original.Spec with { Containers = [container with { Image = "example/app:2" }] },
         };
 
-        var patch = JsonPatchDiff.Create(original, copy, KubernetesModelJson.Options);
+        var patch = JsonPatchDiff.Create(KubernetesModelJson.ToNode(original), KubernetesModelJson.ToNode(copy));
 
         var op = Assert.Single(patch.ToJsonArray());
         Assert.Equal("/spec/containers/0/image", op!["path"]!.GetValue<string>());
@@ -82,6 +82,8 @@ public sealed class JsonPatchDiffTests
     }
 
     private static V1Pod Pod(string json) => KubernetesJson.Deserialize<V1Pod>(json);
+
+    private static JsonNode Node(string json) => KubernetesModelJson.ToNode(Pod(json));
 
     private static string RecordedPod()
         => JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Fixtures, "admission", "v1.28", "01-v1-Pod-CREATE.json")))!["review"]!["request"]!["object"]!.ToJsonString();

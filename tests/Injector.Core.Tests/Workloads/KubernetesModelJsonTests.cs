@@ -54,4 +54,22 @@ public sealed class KubernetesModelJsonTests
         Assert.Equal(KubernetesJson.Serialize(KubernetesJson.Deserialize<V1Pod>(json)), KubernetesJson.Serialize(pod));
         Assert.Null(WorkloadKinds.Deserialize("ConfigMap", System.Text.Encoding.UTF8.GetBytes(json)));
     }
+
+    [Fact]
+    public void DeepCopy_SharesNothingWithTheOriginal()
+    {
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "web", Annotations = new Dictionary<string, string> { ["a"] = "1" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Ports = [new V1ContainerPort { ContainerPort = 8080, Name = "http" }] }] },
+        };
+        var before = KubernetesJson.Serialize(pod);
+
+        var copy = KubernetesModelJson.DeepCopy(pod);
+        copy.Metadata.Annotations["a"] = "2";
+        copy.Spec.Containers[0].Ports[0].Name = null;
+        copy.Spec.Containers.Add(new V1Container { Name = "tls-proxy" });
+
+        Assert.Equal(before, KubernetesJson.Serialize(pod));
+    }
 }
