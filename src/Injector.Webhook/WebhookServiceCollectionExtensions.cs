@@ -76,6 +76,7 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<MutationHandler>();
         services.AddSingleton<ValidationHandler>();
         services.AddSingleton<Readiness>();
+        services.AddHealthChecks().AddCheck<Readiness>("readiness", tags: [HealthEndpoints.ReadyTag]);
 
         // Read raw: HostOptions are built with the host, before the validated WebhookOptions may throw, and a bad
         // value is still reported by WebhookOptions' own validation.
