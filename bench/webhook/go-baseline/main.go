@@ -1,5 +1,6 @@
 // A minimal admission webhook in Go's net/http, the baseline for bench/webhook/run.sh: TLS on the given port,
-// POST /mutate decodes the whole AdmissionReview (object included) and answers with a fixed JSON patch.
+// POST /mutate decodes the whole AdmissionReview (object included) and answers with a fixed JSON patch;
+// POST /validate decodes it too, then parses and checks the Secrets its pod template names (see validate.go).
 package main
 
 import (
@@ -41,7 +42,14 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:19443", "listen address")
 	cert := flag.String("cert", "tls.crt", "certificate PEM")
 	key := flag.String("key", "tls.key", "key PEM")
+	secrets := flag.String("secrets", "", "directory of Secrets for /validate, one subdirectory per Secret name")
 	flag.Parse()
+	if *secrets != "" {
+		if err := loadSecrets(*secrets); err != nil {
+			log.Fatal(err)
+		}
+	}
 	http.HandleFunc("/mutate", mutate)
+	http.HandleFunc("/validate", validate)
 	log.Fatal(http.ListenAndServeTLS(*addr, *cert, *key, nil))
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Injector.Tls.Certificates;
 
 namespace Injector.Core.Validation;
@@ -7,11 +5,10 @@ namespace Injector.Core.Validation;
 /// <summary>
 /// What a Secret's PEM says, checked for real with <see cref="System.Security.Cryptography.X509Certificates"/>:
 /// keys present, PEM parses, key matches, validity window, chain to <c>ca.crt</c>, CA-ness of a client CA.
+/// What depends only on a Secret's bytes comes from <paramref name="analyses"/>; the clock is read here, per admission.
 /// </summary>
-internal sealed class CertificateChecks(string objectName, string secretNamespace, DateTimeOffset now, TimeSpan warningWindow, bool strict, ValidationCollector into)
+internal sealed class CertificateChecks(string objectName, string secretNamespace, DateTimeOffset now, TimeSpan warningWindow, bool strict, SecretAnalyses analyses, ValidationCollector into)
 {
-    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
-
     /// <summary>Checks the server Secret named by <c>tls-injector.io/secret</c>; returns the certificate when it loads.</summary>
     public LoadedCertificate? CheckServerSecret(string secretName, string source, SecretLookupResult lookup)
     {
@@ -28,29 +25,28 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
             return null;
         }
 
-        LoadedCertificate certificate;
-        try
+        var analysis = analyses.Server(secretNamespace, secretName, lookup.Data);
+        if (analysis.Certificate is not { } certificate)
         {
-            certificate = PemCertificateLoader.LoadServer(Text(lookup, PemCertificateLoader.CertificateFileName), Text(lookup, PemCertificateLoader.KeyFileName), $"Secret \"{secretNamespace}/{secretName}\"");
-        }
-        catch (CertificateLoadException ex)
-        {
-            into.Error($"{where}: {ex.Message}. Fix: re-issue the certificate, or store a PEM certificate and its matching unencrypted key.");
+            into.Error($"{where}: {analysis.LoadError}. Fix: re-issue the certificate, or store a PEM certificate and its matching unencrypted key.");
             return null;
         }
 
         var subject = certificate.Subject;
-        CheckValidity(where, $"certificate \"{subject}\" in Secret \"{secretNamespace}/{secretName}\"", certificate.Leaf, "renew it (cert-manager: check the Certificate's status and renewBefore)");
+        CheckValidity(where, $"certificate \"{subject}\" in Secret \"{secretNamespace}/{secretName}\"", certificate.NotBefore, certificate.NotAfter, "renew it (cert-manager: check the Certificate's status and renewBefore)");
 
-        if (certificate.Leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is { } eku
-            && !eku.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == ServerAuthOid))
+        if (!analysis.AllowsServerAuth)
         {
             Soft($"{where}: certificate \"{subject}\" does not allow server authentication (its extended key usage lacks serverAuth); TLS clients will refuse it. Fix: issue it with usages: [server auth] (cert-manager) or EKU serverAuth.");
         }
 
-        if (lookup.Data.TryGetValue(PemCertificateLoader.CaFileName, out var caBytes) && caBytes.Length > 0)
+        if (analysis.CaError is { } caError)
         {
-            CheckChain(where, subject, certificate, Encoding.UTF8.GetString(caBytes), secretName);
+            Soft($"{where}: ca.crt of Secret \"{secretNamespace}/{secretName}\" does not parse ({caError}); clients that trust it cannot verify this pod.");
+        }
+        else if (analysis.ChainError is { } reasons)
+        {
+            Soft($"{where}: the chain in tls.crt for \"{subject}\" does not lead to the ca.crt shipped in the same Secret ({reasons}). Fix: put the intermediates after the leaf in tls.crt, and the issuing root in ca.crt.");
         }
 
         return certificate;
@@ -75,7 +71,6 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
         }
     }
 
-
     /// <summary>Checks the client CA Secret named by <c>tls-injector.io/client-ca-secret</c>.</summary>
     public void CheckClientCaSecret(string secretName, string source, SecretLookupResult lookup)
     {
@@ -85,27 +80,23 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
             return;
         }
 
-        if (!lookup.Data.TryGetValue(PemCertificateLoader.CaFileName, out var caBytes))
+        if (!lookup.Data.ContainsKey(PemCertificateLoader.CaFileName))
         {
             into.Error($"{where}: Secret \"{secretNamespace}/{secretName}\" has no ca.crt key (it has: {Keys(lookup)}). Fix: store the client CA certificate(s) as PEM under ca.crt.");
             return;
         }
 
-        X509Certificate2Collection cas;
-        try
+        var analysis = analyses.ClientCa(secretNamespace, secretName, lookup.Data);
+        if (analysis.ParseError is { } parseError)
         {
-            cas = PemCertificateLoader.ParseCertificates(Encoding.UTF8.GetString(caBytes), $"Secret \"{secretNamespace}/{secretName}\" ca.crt");
-        }
-        catch (CertificateLoadException ex)
-        {
-            into.Error($"{where}: {ex.Message}. Fix: store the client CA certificate(s) as PEM under ca.crt.");
+            into.Error($"{where}: {parseError}. Fix: store the client CA certificate(s) as PEM under ca.crt.");
             return;
         }
 
-        foreach (var ca in cas)
+        foreach (var ca in analysis.Authorities)
         {
-            CheckValidity(where, $"client CA \"{ca.Subject}\" in Secret \"{secretNamespace}/{secretName}\"", ca, "replace it with a current CA certificate");
-            if (ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+            CheckValidity(where, $"client CA \"{ca.Subject}\" in Secret \"{secretNamespace}/{secretName}\"", ca.NotBefore, ca.NotAfter, "replace it with a current CA certificate");
+            if (!ca.IsCa)
             {
                 Soft($"{where}: certificate \"{ca.Subject}\" in ca.crt is not a CA certificate (basicConstraints CA:TRUE is missing), so it cannot verify client certificates. Fix: put the issuing CA's certificate in ca.crt, not a leaf.");
             }
@@ -127,10 +118,8 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
         }
     }
 
-    private void CheckValidity(string where, string what, X509Certificate2 certificate, string fix)
+    private void CheckValidity(string where, string what, DateTimeOffset notBefore, DateTimeOffset notAfter, string fix)
     {
-        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
-        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
         if (notAfter <= now)
         {
             into.Error($"{where}: {what} expired on {notAfter:yyyy-MM-dd HH:mm} UTC. Fix: {fix}.");
@@ -146,33 +135,6 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
         }
     }
 
-    private void CheckChain(string where, string subject, LoadedCertificate certificate, string caPem, string secretName)
-    {
-        X509Certificate2Collection roots;
-        try
-        {
-            roots = PemCertificateLoader.ParseCertificates(caPem, "ca.crt");
-        }
-        catch (CertificateLoadException ex)
-        {
-            Soft($"{where}: ca.crt of Secret \"{secretNamespace}/{secretName}\" does not parse ({ex.Message}); clients that trust it cannot verify this pod.");
-            return;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ExtraStore.AddRange(certificate.Intermediates);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid; // expiry is reported above, once
-        if (!chain.Build(certificate.Leaf))
-        {
-            var reasons = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            Soft($"{where}: the chain in tls.crt for \"{subject}\" does not lead to the ca.crt shipped in the same Secret ({reasons}). Fix: put the intermediates after the leaf in tls.crt, and the issuing root in ca.crt.");
-        }
-    }
-
     /// <summary>A problem that is a warning, or an error in strict mode.</summary>
     private void Soft(string message)
     {
@@ -185,8 +147,6 @@ internal sealed class CertificateChecks(string objectName, string secretNamespac
             into.Warning(message);
         }
     }
-
-    private static string Text(SecretLookupResult lookup, string key) => Encoding.UTF8.GetString(lookup.Data[key]);
 
     private static string Keys(SecretLookupResult lookup) => lookup.Data.Count == 0 ? "no keys" : string.Join(", ", lookup.Data.Keys.Order(StringComparer.Ordinal));
 }

@@ -15,7 +15,10 @@ public sealed record SecretLookupResult
 {
     public required SecretLookupStatus Status { get; init; }
 
-    /// <summary>Decoded values by key; empty unless <see cref="Status"/> is <see cref="SecretLookupStatus.Found"/>.</summary>
+    /// <summary>
+    /// Decoded values by key; empty unless <see cref="Status"/> is <see cref="SecretLookupStatus.Found"/>. Never changed
+    /// once handed out (a new Secret version is a new dictionary), so validation may recognise it by reference.
+    /// </summary>
     public IReadOnlyDictionary<string, byte[]> Data { get; init; } = new Dictionary<string, byte[]>();
 
     /// <summary>Why the lookup was <see cref="SecretLookupStatus.Unavailable"/>.</summary>

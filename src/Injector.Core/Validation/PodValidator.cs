@@ -14,6 +14,9 @@ namespace Injector.Core.Validation;
 /// </summary>
 public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvider)
 {
+    /// <summary>Lives as long as the validator, so the pods of one workload share one analysis of its Secrets.</summary>
+    internal SecretAnalyses SecretAnalyses { get; } = new();
+
     /// <summary>Every error and warning for <paramref name="template"/>, all at once (without the Service name check).</summary>
     public Task<ValidationResult> ValidateAsync(PodTemplate template, NamespaceInfo ns, ISecretLookup secrets, CancellationToken cancellationToken)
         => ValidateAsync(template, ns, secrets, services: null, cancellationToken);
@@ -53,7 +56,7 @@ public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvi
             collector.Warning($"{name}: {warning.Message}");
         }
 
-        var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, collector);
+        var checks = new CertificateChecks(name, ns.Name, timeProvider.GetUtcNow(), TimeSpan.FromDays(options.ExpiryWarningDays), options.Strict, SecretAnalyses, collector);
         var secret = resolution.SecretName;
         var secretSource = resolution.SecretSource ?? ContractNames.Secret;
         var certificate = secret is null ? null : checks.CheckServerSecret(secret, secretSource, await secrets.GetAsync(ns.Name, secret, cancellationToken));

@@ -322,6 +322,76 @@ public sealed class PodValidatorTests : IDisposable
         Assert.Contains(result.Errors, e => e.Contains("namespace default annotation tls-injector.io/mtls=\"bogus\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Analyses_AnUnchangedSecret_OncePerValidator()
+    {
+        var validator = new PodValidator(new InjectorOptions(), _time);
+        var template = WorkloadKinds.GetTemplate(Pod("mtls=required;client-ca-secret=mesh-ca"))!;
+
+        var first = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), _secrets, CancellationToken.None);
+        var second = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), _secrets, CancellationToken.None);
+
+        Assert.True(first.Allowed, string.Join("\n", first.Errors));
+        Assert.Equivalent(first, second, strict: true);
+        Assert.Equal(2, validator.SecretAnalyses.Analysed); // web-tls and mesh-ca, once each
+    }
+
+    [Fact]
+    public async Task Reanalyses_ASecret_WhenItsBytesChange()
+    {
+        using var good = _pki.Issue("web.shop.svc");
+        using var foreign = _pki.Issue("web.shop.svc", issuer: _pki.OtherCa);
+        var secrets = new ChangingSecrets(_pki.ServerData(good));
+        var validator = new PodValidator(new InjectorOptions(), _time);
+        var template = WorkloadKinds.GetTemplate(Pod())!;
+
+        var before = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), secrets, CancellationToken.None);
+        secrets.Data = _pki.ServerData(foreign);
+        var after = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), secrets, CancellationToken.None);
+
+        Assert.Empty(before.Warnings);
+        Assert.Contains(after.Warnings, w => w.Contains("does not lead to the ca.crt", StringComparison.Ordinal));
+        Assert.Equal(2, validator.SecretAnalyses.Analysed);
+    }
+
+    [Fact]
+    public async Task JudgesExpiry_AtEachAdmission_OnAnAnalysedSecret()
+    {
+        using var leaf = _pki.Issue("web.shop.svc", lifetime: TimeSpan.FromDays(30));
+        var secrets = new ChangingSecrets(_pki.ServerData(leaf));
+        var time = new FakeTimeProvider(_pki.Now);
+        var validator = new PodValidator(new InjectorOptions { ExpiryWarningDays = 7 }, time);
+        var template = WorkloadKinds.GetTemplate(Pod())!;
+
+        var fresh = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), secrets, CancellationToken.None);
+        time.Advance(TimeSpan.FromDays(25));
+        var soon = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), secrets, CancellationToken.None);
+        time.Advance(TimeSpan.FromDays(6));
+        var expired = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), secrets, CancellationToken.None);
+
+        Assert.Empty(fresh.Warnings);
+        Assert.Contains(soon.Warnings, w => w.Contains("expires on", StringComparison.Ordinal) && w.Contains("in 5 days", StringComparison.Ordinal));
+        Assert.True(soon.Allowed);
+        Assert.Contains(expired.Errors, e => e.Contains("expired on", StringComparison.Ordinal));
+        Assert.Equal(1, validator.SecretAnalyses.Analysed);
+    }
+
+    [Fact]
+    public async Task JudgesClientCaExpiry_AtEachAdmission_OnAnAnalysedSecret()
+    {
+        var time = new FakeTimeProvider(_pki.Now);
+        var validator = new PodValidator(new InjectorOptions(), time);
+        var template = WorkloadKinds.GetTemplate(Pod("mtls=required;client-ca-secret=mesh-ca"))!;
+
+        var fresh = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), _secrets, CancellationToken.None);
+        time.Advance(TimeSpan.FromDays(6 * 365));
+        var later = await validator.ValidateAsync(template, NamespaceInfo.Empty(Ns), _secrets, CancellationToken.None);
+
+        Assert.True(fresh.Allowed, string.Join("\n", fresh.Errors));
+        Assert.Contains(later.Errors, e => e.Contains("client CA \"CN=tls-injector test CA\"", StringComparison.Ordinal) && e.Contains("expired on", StringComparison.Ordinal));
+        Assert.Equal(2, validator.SecretAnalyses.Analysed);
+    }
+
     private Task<ValidationResult> ValidateAsync(V1Pod pod, InjectorOptions? options = null)
         => new PodValidator(options ?? new InjectorOptions(), _time).ValidateAsync(WorkloadKinds.GetTemplate(pod)!, NamespaceInfo.Empty(Ns), _secrets, CancellationToken.None);
 
@@ -360,6 +430,23 @@ public sealed class PodValidatorTests : IDisposable
             },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "example/app:1", Ports = ports }] },
         };
+    }
+
+    /// <summary>One Secret whose data a test replaces, as a watch event would: a new dictionary each time.</summary>
+    private sealed class ChangingSecrets(IReadOnlyDictionary<string, string?> data) : ISecretLookup
+    {
+        private IReadOnlyDictionary<string, byte[]> _data = DataOf(data);
+
+        public IReadOnlyDictionary<string, string?> Data
+        {
+            set => _data = DataOf(value);
+        }
+
+        public Task<SecretLookupResult> GetAsync(string namespaceName, string name, CancellationToken cancellationToken)
+            => Task.FromResult(SecretLookupResult.Found(_data));
+
+        private static Dictionary<string, byte[]> DataOf(IReadOnlyDictionary<string, string?> data)
+            => TestPki.Secret(Ns, "web-tls", data).Data.ToDictionary(StringComparer.Ordinal);
     }
 
     private sealed class UnreachableSecrets : ISecretLookup

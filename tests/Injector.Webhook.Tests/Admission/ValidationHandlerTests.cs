@@ -1,0 +1,73 @@
+using System.Text;
+using Injector.Testing.Kube;
+using Injector.Webhook.Tests.Support;
+using SharedPki = Injector.Testing.TestPki;
+
+namespace Injector.Webhook.Tests.Admission;
+
+/// <summary>
+/// <c>/validate</c> keeps what it learned from a Secret while the Secret is unchanged; a renewed Secret arriving
+/// through the watch is analysed again, so the verdict follows the cluster, not the first admission.
+/// </summary>
+public sealed class ValidationHandlerTests
+{
+    [Fact]
+    public async Task Validate_SeesARenewedSecret_ThroughTheWatch()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        using var pki = new SharedPki();
+        api.LoadFixtures();
+        api.Put(ResourceType.Namespaces, """{"metadata":{"name":"shop"}}""");
+        using (var expired = pki.Issue("web.shop.svc", lifetime: TimeSpan.FromDays(-1), notBefore: pki.Now.AddDays(-60)))
+        {
+            api.Put(ResourceType.Secrets, SecretJson(pki, expired));
+        }
+
+        await using var host = await WebhookHost.StartAsync(api);
+
+        // Twice: the second answer comes from the same analysis and must still deny.
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await host.PostAsync("/validate", DeploymentReview());
+            var answer = await AdmissionAnswer.ReadAsync(response);
+            Assert.False(answer.Allowed);
+            Assert.Contains("expired on", answer.Message, StringComparison.Ordinal);
+        }
+
+        Assert.True(await api.WaitForWatchesAsync(ResourceType.Secrets, 1, TimeSpan.FromSeconds(30)));
+        using (var renewed = pki.Issue("web.shop.svc"))
+        {
+            api.Put(ResourceType.Secrets, SecretJson(pki, renewed));
+        }
+
+        await Eventually.WaitAsync(async () =>
+        {
+            using var response = await host.PostAsync("/validate", DeploymentReview());
+            return (await AdmissionAnswer.ReadAsync(response)).Allowed;
+        }, "the renewed Secret to be validated");
+    }
+
+    private static string SecretJson(SharedPki pki, System.Security.Cryptography.X509Certificates.X509Certificate2 leaf)
+    {
+        string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
+        var data = pki.ServerData(leaf);
+        return $$$"""{"metadata":{"name":"web-cert","namespace":"shop"},"type":"kubernetes.io/tls","data":{"tls.crt":"{{{B64(data["tls.crt"]!)}}}","tls.key":"{{{B64(data["tls.key"]!)}}}","ca.crt":"{{{B64(data["ca.crt"]!)}}}"}}""";
+    }
+
+    /// <summary>The recorded Deployment CREATE, opted in, naming <c>web-cert</c>, in namespace shop.</summary>
+    private static string DeploymentReview()
+    {
+        var review = AdmissionFixtures.Review("v1.28", "15-v1-Deployment-CREATE.json");
+        var request = review["request"]!;
+        request["namespace"] = "shop";
+        if (request["object"]!["metadata"]!["namespace"] is not null)
+        {
+            request["object"]!["metadata"]!["namespace"] = "shop";
+        }
+
+        var template = request["object"]!["spec"]!["template"]!["metadata"]!;
+        template["labels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "web", ["tls-injector.io/inject"] = "true" };
+        template["annotations"]!["tls-injector.io/secret"] = "web-cert";
+        return review.ToJsonString();
+    }
+}
