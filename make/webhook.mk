@@ -21,5 +21,5 @@ webhook-run-local: ## Run the webhook on this machine with a self-signed certifi
 	$(DOTNET) run --project $(WEBHOOK_PROJECT) -c $(CONFIGURATION) -- --self-signed --Webhook:Port=$(WEBHOOK_PORT) --Webhook:BindAddress=127.0.0.1
 
 .PHONY: webhook-bench
-webhook-bench: ## Benchmark POST /mutate against a Go net/http baseline with wrk (bench/webhook/run.sh).
+webhook-bench: ## Benchmark POST /mutate and /validate against a Go net/http baseline with wrk (bench/webhook/run.sh).
 	bash bench/webhook/run.sh $(BENCH_DURATION)
