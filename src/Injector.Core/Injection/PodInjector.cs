@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Patching;
@@ -58,7 +59,9 @@ public sealed class PodInjector(InjectorOptions options)
             return Denied(pod, [.. resolution.Errors.Select(e => $"{name}: {e.Message}")]) with { Warnings = warnings };
         }
 
-        var copy = KubernetesModelJson.DeepCopy(pod);
+        // Mutate a deep copy, then diff the two JSON documents (Istio: pod.DeepCopy(), then createPatch).
+        var original = KubernetesModelJson.ToUtf8(pod);
+        var copy = KubernetesModelJson.FromUtf8(original);
         var native = UseNativeSidecar(cluster);
         var status = PodMutator.Apply(copy, settings, native, Options);
 
@@ -73,7 +76,7 @@ public sealed class PodInjector(InjectorOptions options)
             Reason = native ? "injected native sidecar" : "injected classic sidecar",
             Pod = copy,
             Status = status,
-            Patch = JsonPatchDiff.Create(KubernetesModelJson.ToNode(pod), KubernetesModelJson.ToNode(copy)),
+            Patch = JsonPatchDiff.Create(JsonNode.Parse(original), KubernetesModelJson.ToNode(copy)),
             Warnings = warnings,
         };
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Injector.Core.Patching;
@@ -16,11 +18,38 @@ public sealed class JsonPatch
         Count = count;
     }
 
-    /// <summary>The patch of these operations.</summary>
-    public static JsonPatch From(JsonArray operations)
+    /// <summary>The patch of these operations, written as the JSON array the API server reads.</summary>
+    internal static JsonPatch From(IReadOnlyList<JsonPatchOperation> operations)
     {
-        ArgumentNullException.ThrowIfNull(operations);
-        return new JsonPatch(Encoding.UTF8.GetBytes(operations.ToJsonString()), operations.Count);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var operation in operations)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("op", operation.Op);
+                writer.WriteString("path", operation.Path);
+                if (operation.Op != "remove")
+                {
+                    writer.WritePropertyName("value");
+                    if (operation.Value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        operation.Value.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return new JsonPatch(buffer.WrittenMemory, operations.Count);
     }
 
     /// <summary>The patch that changes nothing (<c>[]</c>).</summary>

@@ -13,12 +13,12 @@ public static class JsonPatchDiff
     /// <summary>The operations, in order, that turn <paramref name="from"/> into <paramref name="to"/>.</summary>
     public static JsonPatch Create(JsonNode? from, JsonNode? to)
     {
-        var operations = new JsonArray();
+        var operations = new List<JsonPatchOperation>();
         Diff(from, to, string.Empty, operations);
         return JsonPatch.From(operations);
     }
 
-    private static void Diff(JsonNode? from, JsonNode? to, string path, JsonArray operations)
+    private static void Diff(JsonNode? from, JsonNode? to, string path, List<JsonPatchOperation> operations)
     {
         switch (from, to)
         {
@@ -38,7 +38,7 @@ public static class JsonPatchDiff
         }
     }
 
-    private static void DiffObjects(JsonObject from, JsonObject to, string path, JsonArray operations)
+    private static void DiffObjects(JsonObject from, JsonObject to, string path, List<JsonPatchOperation> operations)
     {
         foreach (var (key, _) in from)
         {
@@ -66,7 +66,7 @@ public static class JsonPatchDiff
     /// container inserted before the app is one <c>add</c> and the app's own changes stay small. Other lists keep
     /// their common head and tail and patch only the middle.
     /// </summary>
-    private static void DiffArrays(JsonArray from, JsonArray to, string path, JsonArray operations)
+    private static void DiffArrays(JsonArray from, JsonArray to, string path, List<JsonPatchOperation> operations)
     {
         if (Names(from) is { } oldNames && Names(to) is { } newNames && SurvivorsKeepOrder(oldNames, newNames))
         {
@@ -151,16 +151,7 @@ public static class JsonPatchDiff
         return kept.SequenceEqual(oldNames.Where(newNames.Contains));
     }
 
-    private static JsonObject Operation(string op, string path, JsonNode? value = null)
-    {
-        var operation = new JsonObject { ["op"] = op, ["path"] = path };
-        if (op != "remove")
-        {
-            operation["value"] = value?.DeepClone();
-        }
-
-        return operation;
-    }
+    private static JsonPatchOperation Operation(string op, string path, JsonNode? value = null) => new(op, path, value);
 
     /// <summary>A JSON Pointer segment (RFC 6901): <c>~</c> and <c>/</c> are escaped.</summary>
     private static string Child(string path, string key) => path + "/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);

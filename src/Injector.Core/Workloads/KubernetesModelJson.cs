@@ -14,11 +14,17 @@ internal static class KubernetesModelJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    /// <summary>The pod as JSON nodes, as the API server would hold it.</summary>
-    public static JsonNode ToNode(V1Pod pod) => JsonSerializer.SerializeToNode(pod, Options.GetTypeInfo(typeof(V1Pod)))!;
+    /// <summary>The pod's JSON, as the API server would hold it.</summary>
+    public static byte[] ToUtf8(V1Pod pod) => JsonSerializer.SerializeToUtf8Bytes(pod, Options.GetTypeInfo(typeof(V1Pod)));
 
-    /// <summary>A deep copy: KubernetesClient models are mutable records, and <c>with</c> copies one level only.</summary>
-    public static V1Pod DeepCopy(V1Pod pod) => (V1Pod)JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(pod, Options.GetTypeInfo(typeof(V1Pod))), Options.GetTypeInfo(typeof(V1Pod)))!;
+    /// <summary>The pod as JSON nodes, as the API server would hold it.</summary>
+    public static JsonNode ToNode(V1Pod pod) => JsonNode.Parse(ToUtf8(pod))!;
+
+    /// <summary>A pod read from <see cref="ToUtf8"/>: a deep copy, since KubernetesClient models are mutable records and <c>with</c> copies one level only.</summary>
+    public static V1Pod FromUtf8(ReadOnlySpan<byte> json) => (V1Pod)JsonSerializer.Deserialize(json, Options.GetTypeInfo(typeof(V1Pod)))!;
+
+    /// <summary>A deep copy of <paramref name="pod"/>.</summary>
+    public static V1Pod DeepCopy(V1Pod pod) => FromUtf8(ToUtf8(pod));
 
     private static JsonSerializerOptions CreateOptions()
     {
