@@ -1,4 +1,4 @@
-# Deployment: manifests, images, hack scripts and the end-to-end suite (issue 6).
+# Deployment: manifests, images, hack scripts and the end-to-end suite.
 # Included by the main Makefile, which defines DOTNET and CONFIGURATION.
 
 KUBECTL ?= kubectl

@@ -4,7 +4,7 @@ using k8s.Models;
 
 namespace Injector.Core.Injection;
 
-/// <summary>Contract section 1: whether a pod gets a sidecar, and why (or why not) in words fit for a log line.</summary>
+/// <summary>Whether a pod gets a sidecar (docs/annotations.md, opt-in), and why (or why not) in words fit for a log line.</summary>
 public static class OptIn
 {
     /// <summary>Null when the pod should be injected; otherwise the reason it is skipped.</summary>

@@ -1,6 +1,6 @@
 namespace Injector.Core.Settings;
 
-/// <summary>A pod's annotation, or else its namespace's (contract section 2: the pod's value wins).</summary>
+/// <summary>A pod's annotation, or else its namespace's (the pod's value wins).</summary>
 internal sealed class EffectiveAnnotations(IDictionary<string, string> pod, IReadOnlyDictionary<string, string> ns)
 {
     public string? Get(string key)

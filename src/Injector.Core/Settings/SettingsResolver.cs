@@ -8,7 +8,7 @@ using k8s.Models;
 namespace Injector.Core.Settings;
 
 /// <summary>
-/// Reads contract section 2: a pod's <c>tls-injector.io/*</c> annotations over its namespace's, checked against
+/// Reads a pod's <c>tls-injector.io/*</c> annotations over its namespace's, checked against
 /// the pod spec. Every problem is collected, none thrown; each says what is wrong and how to fix it.
 /// </summary>
 public static partial class SettingsResolver

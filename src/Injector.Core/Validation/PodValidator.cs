@@ -9,7 +9,7 @@ using k8s.Models;
 namespace Injector.Core.Validation;
 
 /// <summary>
-/// Contract section 4: checks the TLS settings of a Pod or pod template, and the Secrets they name, so that a bad
+/// Checks the TLS settings of a Pod or pod template, and the Secrets they name, so that a bad
 /// reference fails at <c>kubectl apply</c> rather than as a pod stuck in ContainerCreating.
 /// </summary>
 public sealed class PodValidator(InjectorOptions options, TimeProvider timeProvider)

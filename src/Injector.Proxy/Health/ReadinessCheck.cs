@@ -40,7 +40,7 @@ internal sealed class ReadinessCheck(ProxySettings settings, CertificateStore st
         return problems;
     }
 
-    /// <summary>The certificate half of readiness (issue 7: a pod without a valid certificate must not get traffic).</summary>
+    /// <summary>The certificate half of readiness (a pod without a valid certificate must not get traffic).</summary>
     public List<string> CertificateProblems()
     {
         var problems = new List<string>();

@@ -18,7 +18,7 @@ internal sealed record ProxyHostOptions
     /// <remarks>For testing.</remarks>
     public bool EphemeralPorts { get; init; }
 
-    /// <summary>Time allowed from the first byte to a finished handshake. Kestrel's default, 10 s (STYLE.md §7).</summary>
+    /// <summary>Time allowed from the first byte to a finished handshake. Kestrel's default, 10 s.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>After the app closed its side, how long the client may keep its own open. Default 30 s.</summary>

@@ -9,7 +9,7 @@ namespace Injector.Proxy.Tls;
 
 /// <summary>
 /// Builds the server options of each handshake from the <see cref="CertificateStore"/> as it is at that moment,
-/// so a reloaded certificate or client CA is used by the next handshake with no restart (STYLE.md §7).
+/// so a reloaded certificate or client CA is used by the next handshake with no restart.
 /// </summary>
 internal sealed class TlsHandshakePolicy
 {
@@ -26,7 +26,7 @@ internal sealed class TlsHandshakePolicy
         _mode = settings.Mtls;
         _allowed = settings.AllowedClients;
 
-        // Never below 1.2 (STYLE.md §7); 1.3 alone when the pod asks for it.
+        // Never below 1.2; 1.3 alone when the pod asks for it.
         Protocols = settings.MinTlsVersion == WireValues.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
         SelectOptions = SelectOptionsAsync;
     }

@@ -7,7 +7,7 @@ namespace Injector.Webhook.Admission;
 
 /// <summary>
 /// Reads and checks an AdmissionReview body. Transport faults (wrong content type, empty, too large) become
-/// 4xx; a body that is JSON but not a usable review becomes a refusal in a well-formed review (STYLE.md §5).
+/// 4xx; a body that is JSON but not a usable review becomes a refusal in a well-formed review.
 /// </summary>
 internal static class AdmissionReader
 {

@@ -123,7 +123,7 @@ internal sealed class ValidationHandler(
             return AdmissionDecision.Deny(AdmissionResults.Denied, $"{result.Errors.Count} error(s)", string.Join("; ", result.Errors), warnings: result.Warnings);
         }
 
-        // Issue 8 for workloads: the pods' own warnings would reach only the controller that creates them.
+        // For workloads: the pods' own warnings would reach only the controller that creates them.
         var check = injectorOptions.Value.NetworkPolicyCheck;
         var advice = NetworkPolicyAdvice.ForWorkload(template, lookup.Info, injectorOptions.Value, check == NetworkPolicyCheck.Off ? [] : networkPolicies.InNamespace(namespaceName));
         if (advice is not null && appliedByUser && await networkPolicies.ListFromApiAsync(namespaceName, cancellationToken) is { } live)

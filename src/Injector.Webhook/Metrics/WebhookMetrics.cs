@@ -9,7 +9,7 @@ namespace Injector.Webhook.Metrics;
 /// The webhook's Prometheus metrics, written by hand in the text exposition format (version 0.0.4).
 /// Hand-written rather than prometheus-net because the set is small and fixed, the hot path is one dictionary
 /// lookup plus <see cref="Interlocked"/> adds with no allocation, and nothing runs in the background
-/// (prometheus-net's default registry adds event-listener collectors that cost CPU and memory in a 60 MB pod).
+/// (prometheus-net's default registry adds event-listener collectors that cost CPU and memory in a small pod).
 /// </summary>
 internal sealed class WebhookMetrics
 {

@@ -10,7 +10,7 @@ using static Injector.E2E.Cluster.Workloads;
 namespace Injector.E2E.Admission;
 
 /// <summary>
-/// Issue 7 against a real API server: certificate problems shown as admission warnings by <c>kubectl apply</c>
+/// Against a real API server: certificate problems shown as admission warnings by <c>kubectl apply</c>
 /// (and <c>--dry-run=server</c>), and a pod that escaped injection found by the audit.
 /// </summary>
 [Collection(ClusterSuite.Name)]

@@ -7,7 +7,7 @@ using static Injector.E2E.Cluster.Workloads;
 namespace Injector.E2E.Runtime;
 
 /// <summary>
-/// Issue 8: the NetworkPolicy <c>tls-injector netpol</c> generates closes the plaintext side door (the app port on
+/// The NetworkPolicy <c>tls-injector netpol</c> generates closes the plaintext side door (the app port on
 /// the pod IP) while HTTPS through the Service keeps working. Only meaningful where the CNI enforces policies.
 /// </summary>
 [Collection(ClusterSuite.Name)]

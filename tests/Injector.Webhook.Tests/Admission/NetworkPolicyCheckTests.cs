@@ -4,7 +4,7 @@ using Injector.Webhook.Tests.Support;
 namespace Injector.Webhook.Tests.Admission;
 
 /// <summary>
-/// Issue 8: <c>/mutate</c> tells (Warn) or refuses (Reject) an injected pod that no ingress NetworkPolicy selects,
+/// <c>/mutate</c> tells (Warn) or refuses (Reject) an injected pod that no ingress NetworkPolicy selects,
 /// with policies served by the fake API in the real list and watch format; Off never touches NetworkPolicies.
 /// </summary>
 public sealed class NetworkPolicyCheckTests

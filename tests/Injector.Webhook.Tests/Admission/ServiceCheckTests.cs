@@ -5,7 +5,7 @@ using Injector.Webhook.Tests.Support;
 namespace Injector.Webhook.Tests.Admission;
 
 /// <summary>
-/// Issue 7 at admission: <c>/validate</c> reads the Services of the namespace from the Service cache and warns when
+/// At admission, <c>/validate</c> reads the Services of the namespace from the Service cache and warns when
 /// the certificate misses the DNS names of a Service that selects the pod, and when a Service targets a protected
 /// app port by number (its traffic would reach the app in plaintext).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class ServiceCheckTests
     }
 
     /// <summary>
-    /// Issue 8 for workloads: a Deployment's pods are created by the ReplicaSet controller, which swallows their
+    /// For workloads: a Deployment's pods are created by the ReplicaSet controller, which swallows their
     /// warnings, so /validate tells <c>kubectl apply</c> of the Deployment itself.
     /// </summary>
     [Theory]

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Injector.Webhook.Tests.Audit;
 
 /// <summary>
-/// Issue 7, the in-cluster audit: two webhook replicas against one fake API elect one leader with a real Lease;
+/// The in-cluster audit: two webhook replicas against one fake API elect one leader with a real Lease;
 /// the leader puts one Warning Event on each escaped or stale pod (not again within the interval), reports the
 /// counts in <c>tls_injector_escaped_pods</c>, and never deletes or changes a pod.
 /// </summary>
