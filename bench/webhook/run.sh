@@ -2,7 +2,7 @@
 # Benchmarks POST /mutate and POST /validate of the webhook against a minimal Go net/http TLS server, over HTTPS
 # keep-alive, with wrk. Usage: [BASELINE_REF=commit] bench/webhook/run.sh [DURATION]   (default 20s; 5s: smoke run)
 # Needs: dotnet, go, wrk, openssl, curl (apt-get install wrk golang-go openssl curl). Everything runs on 127.0.0.1.
-# BASELINE_REF also builds the webhook of that commit and measures its /validate in the same run (before/after).
+# BASELINE_REF also builds the webhook of that commit and measures its /mutate and /validate in the same run (before/after).
 # Prints a Markdown table (and keeps raw wrk output in the printed work directory).
 set -euo pipefail
 
@@ -204,6 +204,8 @@ BENCH_DISTINCT=1 measure webhook-aot-distinct-pods "$DOTNET_PORT" env "${WEBHOOK
 ENDPOINT=/validate BODY="$ROOT/bench/webhook/review.json" measure webhook-aot-validate-pod "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 ENDPOINT=/validate BODY="$ROOT/bench/webhook/validate-deployment.json" measure webhook-aot-validate-deployment "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 if [[ -n "${BASELINE_REF:-}" ]]; then
+  measure "webhook-aot@$BASELINE_NAME" "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot-baseline/Injector.Webhook"
+  BENCH_DISTINCT=1 measure "webhook-aot@$BASELINE_NAME-distinct-pods" "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot-baseline/Injector.Webhook"
   ENDPOINT=/validate BODY="$ROOT/bench/webhook/review.json" measure "webhook-aot@$BASELINE_NAME-validate-pod" "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot-baseline/Injector.Webhook"
   ENDPOINT=/validate BODY="$ROOT/bench/webhook/validate-deployment.json" measure "webhook-aot@$BASELINE_NAME-validate-deployment" "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot-baseline/Injector.Webhook"
 fi
