@@ -1,6 +1,7 @@
 using System.Globalization;
 using Injector.Proxy.Commands;
 using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 using Injector.Tls.Settings;
 
 namespace Injector.Proxy.Tests.Commands;

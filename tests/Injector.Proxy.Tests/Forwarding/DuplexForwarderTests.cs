@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 
 namespace Injector.Proxy.Tests.Forwarding;
 

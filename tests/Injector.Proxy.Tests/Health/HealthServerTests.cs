@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 using Injector.Tls.Settings;
 
 namespace Injector.Proxy.Tests.Health;

@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Injector.Proxy.Hosting;
 using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 
 namespace Injector.Proxy.Tests.Health;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Injector.Proxy.Hosting;
 using Injector.Proxy.Lifecycle;
 using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 using Injector.Tls.Settings;
 
 namespace Injector.Proxy.Tests.Lifecycle;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 
 namespace Injector.Proxy.Tests.Tls;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Injector.Proxy.Tests.Support;
 using Injector.Proxy.Tls;
+using Injector.Testing;
 using Injector.Tls.Settings;
 
 namespace Injector.Proxy.Tests.Tls;

@@ -1,6 +1,7 @@
 using System.Security.Authentication;
 using Injector.Proxy.Tests.Support;
 using Injector.Proxy.Tls;
+using Injector.Testing;
 using Injector.Tls.Settings;
 
 namespace Injector.Proxy.Tests.Tls;

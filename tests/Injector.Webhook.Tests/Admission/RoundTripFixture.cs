@@ -1,3 +1,4 @@
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Tls.Certificates;
 using Injector.Webhook.Tests.Support;

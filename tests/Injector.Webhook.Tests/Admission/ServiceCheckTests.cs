@@ -1,4 +1,5 @@
 using System.Text;
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Tls.Certificates;
 using Injector.Webhook.Bootstrap;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Tls.Certificates;
 using Injector.Webhook.Tests.Support;

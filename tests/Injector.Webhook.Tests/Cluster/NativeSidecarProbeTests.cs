@@ -5,10 +5,10 @@ using Injector.Testing.Kube;
 using Injector.Webhook.Cluster;
 using Injector.Webhook.Tests.Admission;
 using Injector.Webhook.Tests.Support;
+using Microsoft.Extensions.Options;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Options;
-using TestPki = Injector.Webhook.Tests.Support.TestPki;
+using TestPki = Injector.Testing.TestPki;
 
 namespace Injector.Webhook.Tests.Cluster;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
 using Serilog.Events;

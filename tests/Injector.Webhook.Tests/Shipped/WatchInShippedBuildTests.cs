@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
 

@@ -7,6 +7,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Injector.Testing;
 using Injector.Testing.Kube;
 
 namespace Injector.Webhook.Tests.Support;

@@ -1,7 +1,7 @@
 using Injector.Tls.Certificates;
 using Injector.Tls.Settings;
 
-namespace Injector.Proxy.Tests.Tls.Settings;
+namespace Injector.Tls.Tests.Settings;
 
 public sealed class ClientIdentityTests
 {

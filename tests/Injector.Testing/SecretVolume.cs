@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Injector.Tls.Certificates;
 
-namespace Injector.Proxy.Tests.Support;
+namespace Injector.Testing;
 
 /// <summary>
 /// A Secret volume laid out the way the kubelet's AtomicWriter does it, so a swap here is the real thing:
@@ -17,7 +17,7 @@ namespace Injector.Proxy.Tests.Support;
 /// <see cref="Write"/> writes a new timestamped directory, points a temporary link at it, renames the link over
 /// <c>..data</c> (atomic) and deletes the old directory, as the kubelet does.
 /// </summary>
-internal sealed class SecretVolume : IDisposable
+public sealed class SecretVolume : IDisposable
 {
     private static readonly string[] FileNames = [PemCertificateLoader.CertificateFileName, PemCertificateLoader.KeyFileName, PemCertificateLoader.CaFileName];
     private int _generation;

@@ -1,7 +1,7 @@
-using Injector.Proxy.Tests.Support;
+using Injector.Testing;
 using Injector.Tls.Certificates;
 
-namespace Injector.Proxy.Tests.Tls.Certificates;
+namespace Injector.Tls.Tests.Certificates;
 
 public sealed class CertificateNamesTests
 {
