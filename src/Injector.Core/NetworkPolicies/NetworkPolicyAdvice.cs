@@ -13,8 +13,11 @@ namespace Injector.Core.NetworkPolicies;
 /// </summary>
 public static class NetworkPolicyAdvice
 {
-    /// <summary>Null when the pod is covered, not injected, or the check is off.</summary>
-    public static string? For(InjectionResult result, IEnumerable<V1NetworkPolicy> policiesInNamespace, NetworkPolicyCheck check)
+    /// <summary>
+    /// Null when the pod is covered, not injected, or the check is off. <paramref name="namespaceName"/> names the
+    /// pod in the advice: its own metadata may lack the namespace on CREATE.
+    /// </summary>
+    public static string? For(InjectionResult result, string namespaceName, IEnumerable<V1NetworkPolicy> policiesInNamespace, NetworkPolicyCheck check)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(policiesInNamespace);
@@ -26,7 +29,7 @@ public static class NetworkPolicyAdvice
             return null;
         }
 
-        var name = PodTemplate.Describe(WorkloadKinds.Pod, result.Pod.Metadata?.NamespaceProperty, PodTemplate.NameOf(result.Pod.Metadata));
+        var name = PodTemplate.Describe(WorkloadKinds.Pod, result.Pod.Metadata?.NamespaceProperty ?? namespaceName, PodTemplate.NameOf(result.Pod.Metadata));
         return Message(name, "this pod", status.Ports.Select(p => p.AppPort));
     }
 

@@ -8,11 +8,6 @@ internal static class AdmissionNames
     public const string V1Beta1 = "admission.k8s.io/v1beta1";
     public const string JsonPatch = "JSONPatch";
 
-    public const string Create = "CREATE";
-    public const string Update = "UPDATE";
-    public const string Delete = "DELETE";
-    public const string Connect = "CONNECT";
-
     public const string MutatePath = "/mutate";
     public const string ValidatePath = "/validate";
 }

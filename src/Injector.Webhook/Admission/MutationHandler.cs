@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Injector.Core.Admission;
 using Injector.Core.Injection;
 using Injector.Core.Workloads;
 using Injector.Webhook.Cluster;
@@ -23,19 +24,9 @@ internal sealed class MutationHandler(
     public Task<AdmissionDecision> DecideAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Kind is not { Group: "" or null, Kind: WorkloadKinds.Pod })
+        if (AdmissionScope.NotMutated(request.Kind?.Group, request.Kind?.Kind, request.SubResource, request.Operation) is { } ignored)
         {
-            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"kind {request.Kind?.Kind ?? "(none)"} is not mutated"));
-        }
-
-        if (!string.IsNullOrEmpty(request.SubResource))
-        {
-            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"subresource {request.SubResource} is not mutated"));
-        }
-
-        if (request.Operation != AdmissionNames.Create)
-        {
-            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"operation {request.Operation ?? "(none)"} is not mutated"));
+            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, ignored));
         }
 
         return InjectAsync(request, cancellationToken);
@@ -78,9 +69,7 @@ internal sealed class MutationHandler(
         }
         else
         {
-            var problem = lookup.Status == NamespaceLookupStatus.NotFound
-                ? $"namespace \"{namespaceName}\" was not found"
-                : lookup.Error ?? $"namespace \"{namespaceName}\" could not be read";
+            var problem = AdmissionScope.NamespaceProblem(namespaceName, lookup.Status == NamespaceLookupStatus.NotFound, lookup.Error);
             if (options.Value.LookupFailurePolicy == LookupFailurePolicy.Deny)
             {
                 return AdmissionDecision.Deny(AdmissionResults.Denied, "namespace lookup failed",

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Injector.Core.Admission;
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.NetworkPolicies;
@@ -26,38 +27,15 @@ internal sealed class ValidationHandler(
     IOptions<InjectorOptions> injectorOptions,
     IOptions<WebhookOptions> options)
 {
-    /// <summary>The API group each handled kind lives in.</summary>
-    private static readonly Dictionary<string, string> Groups = new(StringComparer.Ordinal)
-    {
-        [WorkloadKinds.Pod] = string.Empty,
-        [WorkloadKinds.Deployment] = "apps",
-        [WorkloadKinds.StatefulSet] = "apps",
-        [WorkloadKinds.DaemonSet] = "apps",
-        [WorkloadKinds.ReplicaSet] = "apps",
-        [WorkloadKinds.Job] = "batch",
-        [WorkloadKinds.CronJob] = "batch",
-    };
-
     public Task<AdmissionDecision> DecideAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var kind = request.Kind?.Kind;
-        if (kind is null || !Groups.TryGetValue(kind, out var group) || (request.Kind?.Group ?? string.Empty) != group)
+        if (AdmissionScope.NotValidated(request.Kind?.Group, request.Kind?.Kind, request.SubResource, request.Operation) is { } ignored)
         {
-            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"kind {kind ?? "(none)"} is not validated"));
+            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, ignored));
         }
 
-        if (!string.IsNullOrEmpty(request.SubResource))
-        {
-            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"subresource {request.SubResource} is not validated"));
-        }
-
-        if (request.Operation is not (AdmissionNames.Create or AdmissionNames.Update))
-        {
-            return Task.FromResult(AdmissionDecision.Allow(AdmissionResults.Ignored, $"operation {request.Operation ?? "(none)"} is not validated"));
-        }
-
-        return ValidateAsync(request, kind, cancellationToken);
+        return ValidateAsync(request, request.Kind!.Kind!, cancellationToken);
     }
 
     private async Task<AdmissionDecision> ValidateAsync(AdmissionRequest request, string kind, CancellationToken cancellationToken)
@@ -98,9 +76,7 @@ internal sealed class ValidationHandler(
         var lookup = await namespaces.GetAsync(namespaceName, cancellationToken);
         if (lookup.Info is null)
         {
-            var problem = lookup.Status == NamespaceLookupStatus.NotFound
-                ? $"namespace \"{namespaceName}\" was not found"
-                : lookup.Error ?? $"namespace \"{namespaceName}\" could not be read";
+            var problem = AdmissionScope.NamespaceProblem(namespaceName, lookup.Status == NamespaceLookupStatus.NotFound, lookup.Error);
             return OptedIn(template) ? OnLookupFailure(template, [problem]) : AdmissionDecision.Allow(AdmissionResults.Allowed, "not opted in; " + problem);
         }
 

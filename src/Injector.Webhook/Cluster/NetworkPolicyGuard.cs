@@ -22,10 +22,7 @@ internal sealed class NetworkPolicyGuard(NetworkPolicyCache cache, IOptions<Inje
             return null;
         }
 
-        // The advice names the pod as namespace/name, and a pod's own metadata.namespace may be empty on CREATE.
-        // The patch was computed already, so this touches nothing that is sent back.
-        result.Pod.Metadata.NamespaceProperty ??= namespaceName;
-        var advice = NetworkPolicyAdvice.For(result, cache.InNamespace(namespaceName), check);
+        var advice = NetworkPolicyAdvice.For(result, namespaceName, cache.InNamespace(namespaceName), check);
         if (advice is null)
         {
             return null;
@@ -36,7 +33,7 @@ internal sealed class NetworkPolicyGuard(NetworkPolicyCache cache, IOptions<Inje
         var appliedByUser = result.Pod.Metadata.OwnerReferences?.Any(r => r.Controller == true) != true;
         if ((check == NetworkPolicyCheck.Reject || appliedByUser) && await cache.ListFromApiAsync(namespaceName, cancellationToken) is { } fresh)
         {
-            advice = NetworkPolicyAdvice.For(result, fresh, check);
+            advice = NetworkPolicyAdvice.For(result, namespaceName, fresh, check);
         }
 
         return advice is null ? null : (advice, check == NetworkPolicyCheck.Reject);

@@ -73,7 +73,7 @@ public sealed class NetworkPolicyGoldenTests
         var result = new PodInjector(new InjectorOptions()).Inject(pod, NamespaceInfo.Empty("shop"), ClusterInfo.Unknown);
         V1NetworkPolicy[] policies = withPolicy ? [new V1NetworkPolicy { Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } } } }] : [];
 
-        var advice = NetworkPolicyAdvice.For(result, policies, check);
+        var advice = NetworkPolicyAdvice.For(result, "shop", policies, check);
 
         Assert.Equal(expectAdvice, advice is not null);
         if (advice is not null)
