@@ -200,6 +200,8 @@ measure webhook-aot "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/In
 measure webhook-aot-quiet "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "${QUIET[@]}" "$WORK/webhook-aot/Injector.Webhook"
 # No two pods alike (each has its own label value): every request is decoded, injected and diffed.
 BENCH_DISTINCT=1 measure webhook-aot-distinct-pods "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
+# A pod no controller made (kubectl run): with no NetworkPolicy in its namespace, its advice is checked live.
+BODY="$ROOT/bench/webhook/review-bare-pod.json" measure webhook-aot-bare-pod "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 # /validate as shipped, with the Secrets in the webhook's cache; with BASELINE_REF, that commit's build alongside.
 ENDPOINT=/validate BODY="$ROOT/bench/webhook/review.json" measure webhook-aot-validate-pod "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
 ENDPOINT=/validate BODY="$ROOT/bench/webhook/validate-deployment.json" measure webhook-aot-validate-deployment "$DOTNET_PORT" env "${WEBHOOK_ENV[@]}" "$WORK/webhook-aot/Injector.Webhook"
