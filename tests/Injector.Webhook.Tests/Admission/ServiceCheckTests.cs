@@ -31,22 +31,7 @@ public sealed class ServiceCheckTests
         api.Put(ResourceType.Services, """{"metadata":{"name":"other","namespace":"shop"},"spec":{"selector":{"app":"other"},"ports":[{"port":80,"protocol":"TCP","targetPort":8080}]}}""");
     }
 
-    /// <summary>The recorded Deployment CREATE, opted in, labelled <c>app=web</c>, naming <c>web-cert</c>, in namespace shop.</summary>
-    private static string DeploymentReview()
-    {
-        var review = AdmissionFixtures.Review("v1.28", "15-v1-Deployment-CREATE.json");
-        var request = review["request"]!;
-        request["namespace"] = "shop";
-        if (request["object"]!["metadata"]!["namespace"] is not null)
-        {
-            request["object"]!["metadata"]!["namespace"] = "shop";
-        }
-
-        var template = request["object"]!["spec"]!["template"]!["metadata"]!;
-        template["labels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "web", ["tls-injector.io/inject"] = "true" };
-        template["annotations"]!["tls-injector.io/secret"] = "web-cert";
-        return review.ToJsonString();
-    }
+    private static string DeploymentReview() => AdmissionFixtures.OptedInDeployment("shop", "web-cert");
 
     /// <summary>
     /// For workloads: a Deployment's pods are created by the ReplicaSet controller, which swallows their

@@ -54,20 +54,5 @@ public sealed class ValidationHandlerTests
         return $$$"""{"metadata":{"name":"web-cert","namespace":"shop"},"type":"kubernetes.io/tls","data":{"tls.crt":"{{{B64(data["tls.crt"]!)}}}","tls.key":"{{{B64(data["tls.key"]!)}}}","ca.crt":"{{{B64(data["ca.crt"]!)}}}"}}""";
     }
 
-    /// <summary>The recorded Deployment CREATE, opted in, naming <c>web-cert</c>, in namespace shop.</summary>
-    private static string DeploymentReview()
-    {
-        var review = AdmissionFixtures.Review("v1.28", "15-v1-Deployment-CREATE.json");
-        var request = review["request"]!;
-        request["namespace"] = "shop";
-        if (request["object"]!["metadata"]!["namespace"] is not null)
-        {
-            request["object"]!["metadata"]!["namespace"] = "shop";
-        }
-
-        var template = request["object"]!["spec"]!["template"]!["metadata"]!;
-        template["labels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "web", ["tls-injector.io/inject"] = "true" };
-        template["annotations"]!["tls-injector.io/secret"] = "web-cert";
-        return review.ToJsonString();
-    }
+    private static string DeploymentReview() => AdmissionFixtures.OptedInDeployment("shop", "web-cert");
 }

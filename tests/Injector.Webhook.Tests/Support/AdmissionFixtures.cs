@@ -20,4 +20,21 @@ internal static class AdmissionFixtures
 
     /// <summary>A realistic review to mutate: the recorded v1 Pod CREATE of a 1.28 server.</summary>
     public static JsonObject PodCreate() => Review("v1.28", "01-v1-Pod-CREATE.json");
+
+    /// <summary>The recorded Deployment CREATE, moved to <paramref name="namespaceName"/>, its pods labelled <c>app=web</c>, opted in, naming <paramref name="secretName"/>.</summary>
+    public static string OptedInDeployment(string namespaceName, string secretName)
+    {
+        var review = Review("v1.28", "15-v1-Deployment-CREATE.json");
+        var request = review["request"]!;
+        request["namespace"] = namespaceName;
+        if (request["object"]!["metadata"]!["namespace"] is not null)
+        {
+            request["object"]!["metadata"]!["namespace"] = namespaceName;
+        }
+
+        var template = request["object"]!["spec"]!["template"]!["metadata"]!;
+        template["labels"] = new JsonObject { ["app"] = "web", ["tls-injector.io/inject"] = "true" };
+        template["annotations"]!["tls-injector.io/secret"] = secretName;
+        return review.ToJsonString();
+    }
 }

@@ -90,34 +90,10 @@ internal sealed class WebhookHost : IAsyncDisposable
     }
 
     /// <summary>Polls <c>/readyz</c> until 200; generous, because the machine may be loaded.</summary>
-    public async Task WaitReadyAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        string last = "(no answer)";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await Client.GetAsync(new Uri(BaseAddress, "/readyz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                last = await response.Content.ReadAsStringAsync();
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(50);
-        }
-
-        var problems = Logs.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Information).TakeLast(15)
-            .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + e.Exception?.Message);
-        throw new TimeoutException($"The webhook did not become ready: {last}; warnings: {string.Join(" | ", problems)}");
-    }
+    public Task WaitReadyAsync(TimeSpan? timeout = null)
+        => Readyz.WaitAsync(Client, BaseAddress, timeout ?? TimeSpan.FromSeconds(30), () => "warnings: " + string.Join(" | ", Logs.Events
+            .Where(e => e.Level >= Serilog.Events.LogEventLevel.Information).TakeLast(15)
+            .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + e.Exception?.Message)));
 
     public Task<HttpResponseMessage> PostAsync(string path, string body, string contentType = "application/json")
     {

@@ -138,33 +138,9 @@ internal sealed class WebhookProcess : IAsyncDisposable
         return 0;
     }
 
-    private async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var last = "(no answer)";
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(_process.HasExited, $"the webhook exited with {(_process.HasExited ? _process.ExitCode : 0)}: {Output}");
-            try
-            {
-                using var response = await Client.GetAsync(new Uri(BaseAddress, "/readyz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                last = await response.Content.ReadAsStringAsync();
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The webhook process did not become ready: {last}\n{Output}");
-    }
+    private Task WaitReadyAsync()
+        => Readyz.WaitAsync(Client, BaseAddress, TimeSpan.FromSeconds(60), () => "output:\n" + Output,
+            () => Assert.False(_process.HasExited, $"the webhook exited with {(_process.HasExited ? _process.ExitCode : 0)}: {Output}"));
 
     private void Keep(string? line)
     {
