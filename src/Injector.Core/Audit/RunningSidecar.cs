@@ -1,6 +1,6 @@
 using Injector.Core.Contract;
 using Injector.Core.Settings;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 using k8s.Models;
 
 namespace Injector.Core.Audit;

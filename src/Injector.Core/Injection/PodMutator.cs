@@ -3,7 +3,7 @@ using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Settings;
 using Injector.Tls.Certificates;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 using k8s.Models;
 
 namespace Injector.Core.Injection;

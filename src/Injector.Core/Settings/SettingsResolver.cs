@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Injector.Core.Configuration;
 using Injector.Core.Contract;
 using Injector.Core.Injection;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 using k8s.Models;
 
 namespace Injector.Core.Settings;

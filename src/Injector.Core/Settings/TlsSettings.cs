@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Core.Settings;
 

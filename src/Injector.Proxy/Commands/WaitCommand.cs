@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Injector.Proxy.Health;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Commands;
 

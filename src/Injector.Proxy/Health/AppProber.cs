@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Health;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Injector.Proxy.Logging;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Health;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Injector.Tls.Certificates;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Health;
 

@@ -4,9 +4,9 @@ using Injector.Proxy.Health;
 using Injector.Proxy.Lifecycle;
 using Injector.Proxy.Logging;
 using Injector.Proxy.Metrics;
-using Injector.Proxy.Tls;
+using Injector.Proxy.Serving;
 using Injector.Tls.Certificates;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Hosting;
 

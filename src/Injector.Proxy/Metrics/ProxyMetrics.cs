@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Injector.Proxy.Forwarding;
-using Injector.Proxy.Tls;
+using Injector.Proxy.Serving;
 using Injector.Tls.Certificates;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Metrics;
 

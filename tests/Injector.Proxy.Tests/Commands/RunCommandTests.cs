@@ -6,7 +6,7 @@ using System.Text.Json;
 using Injector.Proxy.Commands;
 using Injector.Proxy.Tests.Support;
 using Injector.Testing;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Tests.Commands;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Injector.Proxy.Tests.Support;
 using Injector.Testing;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Tests.Health;
 

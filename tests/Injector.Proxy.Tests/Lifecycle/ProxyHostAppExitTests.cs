@@ -3,7 +3,7 @@ using Injector.Proxy.Hosting;
 using Injector.Proxy.Lifecycle;
 using Injector.Proxy.Tests.Support;
 using Injector.Testing;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
 namespace Injector.Proxy.Tests.Lifecycle;
 

@@ -1,6 +1,6 @@
 using Injector.Tls.Certificates;
 
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>One entry of <c>allowed-clients</c>: <c>cn:NAME</c>, <c>dns:NAME</c> or <c>uri:URI</c>.</summary>
 public sealed record ClientIdentity(ClientIdentityKind Kind, string Value)

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>
 /// An app probe the injector moved onto the proxy's health port. The kubelet calls

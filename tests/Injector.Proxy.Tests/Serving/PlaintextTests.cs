@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Injector.Proxy.Tests.Support;
-using Injector.Proxy.Tls;
+using Injector.Proxy.Serving;
 using Injector.Testing;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Proxy.Tests.Tls;
+namespace Injector.Proxy.Tests.Serving;
 
 public sealed class PlaintextTests : IDisposable
 {

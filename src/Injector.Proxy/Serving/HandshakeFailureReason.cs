@@ -1,4 +1,4 @@
-namespace Injector.Proxy.Tls;
+namespace Injector.Proxy.Serving;
 
 /// <summary>Why a TLS handshake did not complete. Mapped to wire names in one place (<see cref="HandshakeFailureReasons"/>).</summary>
 internal enum HandshakeFailureReason

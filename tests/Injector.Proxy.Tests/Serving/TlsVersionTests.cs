@@ -1,10 +1,10 @@
 using System.Security.Authentication;
 using Injector.Proxy.Tests.Support;
-using Injector.Proxy.Tls;
+using Injector.Proxy.Serving;
 using Injector.Testing;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Proxy.Tests.Tls;
+namespace Injector.Proxy.Tests.Serving;
 
 public sealed class TlsVersionTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>Whether the proxy asks for, and insists on, a client certificate.</summary>
 public enum MtlsMode

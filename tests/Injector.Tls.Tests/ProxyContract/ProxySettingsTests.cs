@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Tls.Tests.Settings;
+namespace Injector.Tls.Tests.ProxyContract;
 
 public sealed class ProxySettingsTests
 {

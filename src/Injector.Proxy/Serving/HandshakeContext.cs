@@ -2,9 +2,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Injector.Tls.Certificates;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Proxy.Tls;
+namespace Injector.Proxy.Serving;
 
 /// <summary>
 /// What one connection's handshake learned: the verified client's names, or why it failed. The certificate

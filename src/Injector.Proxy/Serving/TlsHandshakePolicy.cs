@@ -3,9 +3,9 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Injector.Tls.Certificates;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Proxy.Tls;
+namespace Injector.Proxy.Serving;
 
 /// <summary>
 /// Builds the server options of each handshake from the <see cref="CertificateStore"/> as it is at that moment,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>
 /// Everything the <c>tls-proxy</c> sidecar needs to run. The injector renders it with <see cref="ToEnvironment"/>

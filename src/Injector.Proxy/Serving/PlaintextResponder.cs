@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Injector.Proxy.Tls;
+namespace Injector.Proxy.Serving;
 
 /// <summary>
 /// Answers plain HTTP that arrived on a TLS port with <c>308 Permanent Redirect</c> to the same URL over https.

@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Injector.Proxy.Tests.Support;
 using Injector.Testing;
 
-namespace Injector.Proxy.Tests.Tls;
+namespace Injector.Proxy.Tests.Serving;
 
 /// <summary>
 /// Hot reload through a real <c>..data</c> symlink swap (see <see cref="SecretVolume"/> for the tree). The store

@@ -1,4 +1,4 @@
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>
 /// The environment variables through which the injector configures the <c>tls-proxy</c> sidecar.

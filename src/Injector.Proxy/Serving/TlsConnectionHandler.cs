@@ -7,9 +7,9 @@ using Injector.Proxy.Forwarding;
 using Injector.Proxy.Hosting;
 using Injector.Proxy.Logging;
 using Injector.Proxy.Metrics;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Proxy.Tls;
+namespace Injector.Proxy.Serving;
 
 /// <summary>
 /// One accepted connection from first byte to close: plaintext detection, the TLS handshake, the connect to the

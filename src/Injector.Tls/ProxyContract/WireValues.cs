@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>The lower-case strings users write in annotations and the proxy reads from its environment.</summary>
 public static class WireValues

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Injector.Proxy.Logging;
-using Injector.Tls.Settings;
+using Injector.Tls.ProxyContract;
 
-namespace Injector.Proxy.Tls;
+namespace Injector.Proxy.Serving;
 
 /// <summary>One TLS port: accepts connections and hands each to the <see cref="TlsConnectionHandler"/>.</summary>
 internal sealed class TlsListener(int routeIndex, ProxyRoute route, Socket socket, TlsConnectionHandler handler, ProxyLogger log)

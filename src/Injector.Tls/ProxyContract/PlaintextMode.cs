@@ -1,4 +1,4 @@
-namespace Injector.Tls.Settings;
+namespace Injector.Tls.ProxyContract;
 
 /// <summary>What the proxy does with a connection whose first byte is not a TLS handshake.</summary>
 public enum PlaintextMode
