@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Injector.Proxy.Hosting;
 using Injector.Proxy.Logging;
 using Injector.Tls.ProxyContract;
 
@@ -26,40 +27,26 @@ internal sealed class HealthServer(
 {
     private const int MaxHeadBytes = 8 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
-    private Task _acceptLoop = Task.CompletedTask;
+    private AcceptLoop? _accept;
 
     public IPEndPoint LocalEndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
 
-    public void Start(CancellationToken stop) => _acceptLoop = AcceptLoopAsync(stop);
-
-    public async Task StopAsync()
+    public void Start(CancellationToken stop)
     {
-        socket.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
+        _accept = new AcceptLoop(socket, ServeAsync, ex => log.Begin(LogLevel.Error, LogEvents.AcceptFailed, "Accepting a connection failed")
+            .Add("Port", LocalEndPoint.Port).Add(ex).Write());
+        _accept.Start(stop);
     }
 
-    private async Task AcceptLoopAsync(CancellationToken stop)
+    public Task StopAsync()
     {
-        while (true)
+        if (_accept is null)
         {
-            Socket client;
-            try
-            {
-                client = await socket.AcceptAsync(stop).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException or SocketException)
-            {
-                if (ex is SocketException { SocketErrorCode: not SocketError.OperationAborted } && !stop.IsCancellationRequested)
-                {
-                    await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
-                    continue;
-                }
-
-                return;
-            }
-
-            _ = ServeAsync(client, stop);
+            socket.Dispose();
+            return Task.CompletedTask;
         }
+
+        return _accept.StopAsync();
     }
 
     private async Task ServeAsync(Socket client, CancellationToken stop)
