@@ -1,4 +1,5 @@
 using Injector.Core.Workloads;
+using k8s.Models;
 
 namespace Injector.Core.Admission;
 
@@ -36,6 +37,12 @@ public static class AdmissionScope
             : !string.IsNullOrEmpty(subResource) ? $"subresource {subResource} is not validated"
             : operation is not (Create or Update) ? $"operation {operation ?? "(none)"} is not validated"
             : null;
+
+    /// <summary>
+    /// True for an object no controller created (no <c>ownerReference</c> with <c>controller: true</c>): what a user
+    /// applies, often in one <c>kubectl apply</c> with its Service and NetworkPolicy.
+    /// </summary>
+    public static bool AppliedByUser(V1ObjectMeta? metadata) => metadata?.OwnerReferences?.Any(r => r.Controller == true) != true;
 
     /// <summary>The words for a namespace that could not be looked up, shared by both webhooks' answers.</summary>
     public static string NamespaceProblem(string namespaceName, bool notFound, string? error)

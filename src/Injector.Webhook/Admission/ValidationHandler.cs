@@ -83,7 +83,7 @@ internal sealed class ValidationHandler(
         // What a user applies (a workload, a pod of no controller) tends to come in one kubectl apply with its
         // Service and NetworkPolicy, faster than the watch delivers them: those are read live. Controller-made pods
         // were checked as their workload, and use the cache.
-        var appliedByUser = obj is not V1Pod pod || pod.Metadata?.OwnerReferences?.Any(r => r.Controller == true) != true;
+        var appliedByUser = obj is not V1Pod pod || AdmissionScope.AppliedByUser(pod.Metadata);
         var counting = new CountingSecretLookup(secrets);
         var result = await validator.ValidateAsync(template, lookup.Info, counting, appliedByUser ? services.Live : services, cancellationToken);
 

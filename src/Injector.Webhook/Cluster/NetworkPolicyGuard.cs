@@ -1,3 +1,4 @@
+using Injector.Core.Admission;
 using Injector.Core.Configuration;
 using Injector.Core.Injection;
 using Injector.Core.NetworkPolicies;
@@ -30,8 +31,7 @@ internal sealed class NetworkPolicyGuard(NetworkPolicyCache cache, IOptions<Inje
 
         // Before refusing a pod, or advising one that no controller made (it came in one apply with its policy),
         // ask the API itself: the policy may not have reached the cache yet. If the API cannot answer, the cache decides.
-        var appliedByUser = result.Pod.Metadata.OwnerReferences?.Any(r => r.Controller == true) != true;
-        if ((check == NetworkPolicyCheck.Reject || appliedByUser) && await cache.ListFromApiAsync(namespaceName, cancellationToken) is { } fresh)
+        if ((check == NetworkPolicyCheck.Reject || AdmissionScope.AppliedByUser(result.Pod.Metadata)) && await cache.ListFromApiAsync(namespaceName, cancellationToken) is { } fresh)
         {
             advice = NetworkPolicyAdvice.For(result, namespaceName, fresh, check);
         }
