@@ -54,20 +54,10 @@ internal sealed class JobHarness(ClusterFixture cluster, string ns)
     public async Task<(V1Job Job, V1Pod Pod)> RunAsync(V1Job job)
     {
         var name = job.Metadata.Name;
-        await cluster.Client.BatchV1.CreateNamespacedJobAsync(job, ns);
-        V1Job? finished = null;
-        await Wait.UntilAsync(
-            async () =>
-            {
-                finished = await cluster.Client.BatchV1.ReadNamespacedJobAsync(name, ns);
-                return finished.Status?.Succeeded > 0 || finished.Status?.Failed > 0;
-            },
-            TimeSpan.FromMinutes(4),
-            $"Job {name} in {ns} to finish (kubectl -n {ns} describe pod -l job-name={name})",
-            TimeSpan.FromSeconds(2));
+        var finished = await Wait.JobFinishedAsync(cluster.Client, job, ns, TimeSpan.FromMinutes(4), $"Job {name} in {ns} to finish (kubectl -n {ns} describe pod -l job-name={name})");
 
         var pod = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"job-name={name}")).Items.Single();
-        return (finished!, pod);
+        return (finished, pod);
     }
 
     /// <summary>The proxy image and pull policy: from <see cref="ProxyImageVariable"/>, else what the webhook injects into a dry-run pod.</summary>

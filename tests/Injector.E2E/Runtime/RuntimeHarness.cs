@@ -94,23 +94,12 @@ internal sealed class RuntimeHarness(ClusterFixture cluster, string ns)
                 },
             },
         };
-        await cluster.Client.BatchV1.CreateNamespacedJobAsync(job, ns);
-
-        V1Job? finished = null;
-        await Wait.UntilAsync(
-            async () =>
-            {
-                finished = await cluster.Client.BatchV1.ReadNamespacedJobAsync(name, ns);
-                return finished.Status?.Succeeded > 0 || finished.Status?.Failed > 0;
-            },
-            TimeSpan.FromMinutes(5),
-            $"Job {name} in {ns}",
-            TimeSpan.FromSeconds(2));
+        var finished = await Wait.JobFinishedAsync(cluster.Client, job, ns, TimeSpan.FromMinutes(5), $"Job {name} in {ns}");
 
         var pod = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"e2e-client={name}")).Items.Single();
         using var stream = await cluster.Client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, ns);
         using var reader = new StreamReader(stream);
-        return (finished!.Status.Succeeded > 0, await reader.ReadToEndAsync());
+        return (finished.Status.Succeeded > 0, await reader.ReadToEndAsync());
     }
 
     /// <summary>The value printed as <c>KEY=VALUE</c> on its own line by a curl script.</summary>

@@ -1,7 +1,7 @@
-using System.Text;
 using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
+using k8s;
 
 namespace Injector.Webhook.Tests.Admission;
 
@@ -22,10 +22,9 @@ public sealed class ServiceCheckTests
 
         // The certificate names the Service only as web.shop.svc: web, web.shop and the cluster.local name are missing.
         using var leaf = pki.IssueServer("web", "web.shop.svc");
-        string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
-        var crt = B64(Injector.Tls.Certificates.CertificateGenerator.ToCertificatePem(leaf));
-        var key = B64(Injector.Tls.Certificates.CertificateGenerator.ToPrivateKeyPem(leaf));
-        api.Put(ResourceType.Secrets, $$"""{"metadata":{"name":"web-cert","namespace":"shop"},"type":"kubernetes.io/tls","data":{"tls.crt":"{{crt}}","tls.key":"{{key}}"} }""");
+        var data = pki.ServerData(leaf);
+        data["ca.crt"] = null;
+        api.Put(ResourceType.Secrets, KubernetesJson.Serialize(TestPki.Secret("shop", "web-cert", data)));
         api.Put(ResourceType.Services, """{"metadata":{"name":"web","namespace":"shop"},"spec":{"selector":{"app":"web"},"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":8080}]}}""");
         api.Put(ResourceType.Services, """{"metadata":{"name":"web-named","namespace":"shop"},"spec":{"selector":{"app":"web"},"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":"http"}]}}""");
         api.Put(ResourceType.Services, """{"metadata":{"name":"other","namespace":"shop"},"spec":{"selector":{"app":"other"},"ports":[{"port":80,"protocol":"TCP","targetPort":8080}]}}""");

@@ -1,4 +1,3 @@
-using System.Text;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
 using SharedPki = Injector.Testing.TestPki;
@@ -48,11 +47,7 @@ public sealed class ValidationHandlerTests
     }
 
     private static string SecretJson(SharedPki pki, System.Security.Cryptography.X509Certificates.X509Certificate2 leaf)
-    {
-        string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
-        var data = pki.ServerData(leaf);
-        return $$$"""{"metadata":{"name":"web-cert","namespace":"shop"},"type":"kubernetes.io/tls","data":{"tls.crt":"{{{B64(data["tls.crt"]!)}}}","tls.key":"{{{B64(data["tls.key"]!)}}}","ca.crt":"{{{B64(data["ca.crt"]!)}}}"}}""";
-    }
+        => k8s.KubernetesJson.Serialize(SharedPki.Secret("shop", "web-cert", pki.ServerData(leaf)));
 
     private static string DeploymentReview() => AdmissionFixtures.OptedInDeployment("shop", "web-cert");
 }

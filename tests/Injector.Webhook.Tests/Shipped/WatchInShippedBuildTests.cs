@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
+using k8s;
 
 namespace Injector.Webhook.Tests.Shipped;
 
@@ -102,10 +102,9 @@ public sealed class WatchInShippedBuildTests
         using (var pki = new TestPki())
         using (var leaf = pki.IssueServer("web", "web.shop.svc"))
         {
-            string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
-            var crt = B64(Injector.Tls.Certificates.CertificateGenerator.ToCertificatePem(leaf));
-            var key = B64(Injector.Tls.Certificates.CertificateGenerator.ToPrivateKeyPem(leaf));
-            api.Put(ResourceType.Secrets, $$"""{"metadata":{"name":"web-tls","namespace":"shop"},"type":"kubernetes.io/tls","data":{"tls.crt":"{{crt}}","tls.key":"{{key}}"} }""");
+            var data = pki.ServerData(leaf);
+            data["ca.crt"] = null;
+            api.Put(ResourceType.Secrets, KubernetesJson.Serialize(TestPki.Secret("shop", "web-tls", data)));
         }
 
         await using var webhook = await WebhookProcess.StartAsync(build, api);
