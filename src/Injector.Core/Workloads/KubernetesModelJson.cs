@@ -23,9 +23,6 @@ internal static class KubernetesModelJson
     /// <summary>A pod read from <see cref="ToUtf8"/>: a deep copy, since KubernetesClient models are mutable records and <c>with</c> copies one level only.</summary>
     public static V1Pod FromUtf8(ReadOnlySpan<byte> json) => (V1Pod)JsonSerializer.Deserialize(json, Options.GetTypeInfo(typeof(V1Pod)))!;
 
-    /// <summary>A deep copy of <paramref name="pod"/>.</summary>
-    public static V1Pod DeepCopy(V1Pod pod) => FromUtf8(ToUtf8(pod));
-
     private static JsonSerializerOptions CreateOptions()
     {
         JsonSerializerOptions? captured = null;

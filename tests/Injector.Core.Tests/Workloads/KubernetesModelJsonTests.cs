@@ -56,7 +56,7 @@ public sealed class KubernetesModelJsonTests
     }
 
     [Fact]
-    public void DeepCopy_SharesNothingWithTheOriginal()
+    public void ReadingBackItsJson_GivesACopyThatSharesNothing()
     {
         var pod = new V1Pod
         {
@@ -65,7 +65,7 @@ public sealed class KubernetesModelJsonTests
         };
         var before = KubernetesJson.Serialize(pod);
 
-        var copy = KubernetesModelJson.DeepCopy(pod);
+        var copy = KubernetesModelJson.FromUtf8(KubernetesModelJson.ToUtf8(pod));
         copy.Metadata.Annotations["a"] = "2";
         copy.Spec.Containers[0].Ports[0].Name = null;
         copy.Spec.Containers.Add(new V1Container { Name = "tls-proxy" });
