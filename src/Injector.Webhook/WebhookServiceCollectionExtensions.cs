@@ -54,7 +54,6 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<NetworkPolicyCache>();
         services.AddSingleton<NetworkPolicyGuard>();
         services.AddSingleton<ServiceCache>();
-        services.AddSingleton<IServiceLookup>(sp => sp.GetRequiredService<ServiceCache>());
         services.AddSingleton<CheckCaches>();
         services.AddSingleton<AuditEventRecorder>();
         services.AddSingleton<AuditCycle>();
