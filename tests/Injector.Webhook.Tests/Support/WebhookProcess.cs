@@ -126,7 +126,9 @@ internal sealed class WebhookProcess : IAsyncDisposable
     /// <summary>The value of one series of <c>/metrics</c>, e.g. <c>tls_injector_webhook_cache_objects{resource="secrets"}</c>; 0 when absent.</summary>
     public async Task<double> MetricAsync(string series)
     {
-        var text = await Client.GetStringAsync(new Uri(BaseAddress, "/metrics"));
+        using var response = await Client.GetAsync(new Uri(BaseAddress, "/metrics"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET /metrics answered {(int)response.StatusCode}: {text}\nwebhook output:\n{Output}");
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith(series + " ", StringComparison.Ordinal))
