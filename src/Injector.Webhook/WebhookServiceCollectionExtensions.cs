@@ -15,6 +15,7 @@ using k8s;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Injector.Webhook;
 
@@ -41,6 +42,9 @@ internal static class WebhookServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(WebhookMetrics.MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton(sp => new PodInjector(sp.GetRequiredService<IOptions<InjectorOptions>>().Value));
         services.AddSingleton(sp => new PodValidator(sp.GetRequiredService<IOptions<InjectorOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
 

@@ -49,13 +49,8 @@ internal sealed partial class AuditLoop(
         }
 
         _identity = o.Identity ?? $"{configuration["POD_NAME"] ?? Environment.MachineName}_{Guid.NewGuid():N}"[..^24];
-        foreach (var problem in Enum.GetValues<AuditProblem>())
-        {
-            // Only the leader reports counts: a sum over replicas is then the cluster's number.
-            metrics.SetGauge($"{AuditNames.EscapedPodsGauge}{{reason=\"{AuditNames.GaugeLabel(problem)}\"}}", () => _leading ? _last[problem] : 0);
-        }
-
-        metrics.SetGauge(AuditNames.LeaderGauge, () => _leading ? 1 : 0);
+        var problems = Enum.GetValues<AuditProblem>().ToDictionary(AuditNames.GaugeLabel);
+        metrics.ObserveAudit(() => _leading, [.. problems.Keys], reason => _last[problems[reason]]);
 
         var config = new LeaderElectionConfig(new LeaseLock(client, o.Namespace, o.LeaseName, _identity))
         {

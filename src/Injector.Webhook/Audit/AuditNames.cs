@@ -2,7 +2,7 @@ using Injector.Core.Audit;
 
 namespace Injector.Webhook.Audit;
 
-/// <summary>The wire strings of the audit loop: Event reasons, the reporting component, gauge names and labels.</summary>
+/// <summary>The wire strings of the audit loop: Event reasons, the reporting component and the gauge's labels.</summary>
 internal static class AuditNames
 {
     /// <summary>Event reason for a pod the contract says should carry <c>tls-proxy</c> and does not.</summary>
@@ -16,11 +16,7 @@ internal static class AuditNames
     /// <summary><c>source.component</c> and <c>reportingComponent</c> of the Events.</summary>
     public const string Component = "tls-injector";
 
-    public const string EscapedPodsGauge = "tls_injector_escaped_pods";
-
-    public const string LeaderGauge = "tls_injector_audit_leader";
-
-    /// <summary>The <c>reason</c> label of <see cref="EscapedPodsGauge"/> for each problem: <c>missing</c>, <c>stale</c>, <c>invalid</c>.</summary>
+    /// <summary>The <c>reason</c> label of <c>tls_injector_webhook_audit_escaped_pods</c> for each problem: <c>missing</c>, <c>stale</c>, <c>invalid</c>.</summary>
     public static string GaugeLabel(AuditProblem problem) => problem switch
     {
         AuditProblem.Escaped => "missing",

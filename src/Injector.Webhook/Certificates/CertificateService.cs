@@ -37,8 +37,7 @@ internal sealed partial class CertificateService(
             StartFromFiles(o);
         }
 
-        metrics.SetGauge("tls_injector_webhook_certificate_not_after_seconds",
-            () => serving.Current is { } c ? new DateTimeOffset(c.NotAfter.ToUniversalTime()).ToUnixTimeSeconds() : 0);
+        metrics.ObserveCertificateExpiry(() => serving.Current is { } c ? new DateTimeOffset(c.NotAfter.ToUniversalTime()) : null);
         return Task.CompletedTask;
     }
 

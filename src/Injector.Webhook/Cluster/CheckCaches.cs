@@ -41,15 +41,13 @@ internal sealed class CheckCaches(
         var running = new List<Task>();
         if (NetworkPoliciesEnabled)
         {
-            metrics.SetGauge("tls_injector_webhook_cache_objects{resource=\"networkpolicies\"}", () => networkPolicies.Count);
-            metrics.SetGauge("tls_injector_webhook_cache_synced{resource=\"networkpolicies\"}", () => networkPolicies.IsSynced ? 1 : 0);
+            metrics.ObserveCache("networkpolicies", () => networkPolicies.Count, () => networkPolicies.IsSynced);
             running.Add(networkPolicies.RunAsync(stoppingToken));
         }
 
         if (ServicesEnabled)
         {
-            metrics.SetGauge("tls_injector_webhook_cache_objects{resource=\"services\"}", () => services.Count);
-            metrics.SetGauge("tls_injector_webhook_cache_synced{resource=\"services\"}", () => services.IsSynced ? 1 : 0);
+            metrics.ObserveCache("services", () => services.Count, () => services.IsSynced);
             running.Add(services.RunAsync(stoppingToken));
         }
 

@@ -52,10 +52,8 @@ internal sealed partial class ClusterState(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        metrics.SetGauge("tls_injector_webhook_cache_objects{resource=\"namespaces\"}", () => namespaces.Count);
-        metrics.SetGauge("tls_injector_webhook_cache_objects{resource=\"secrets\"}", () => secrets.Count);
-        metrics.SetGauge("tls_injector_webhook_cache_synced{resource=\"namespaces\"}", () => namespaces.IsSynced ? 1 : 0);
-        metrics.SetGauge("tls_injector_webhook_cache_synced{resource=\"secrets\"}", () => secrets.IsSynced ? 1 : 0);
+        metrics.ObserveCache("namespaces", () => namespaces.Count, () => namespaces.IsSynced);
+        metrics.ObserveCache("secrets", () => secrets.Count, () => secrets.IsSynced);
 
         var caches = new List<Task> { namespaces.RunAsync(stoppingToken) };
         if (options.Value.CacheSecrets)
@@ -125,7 +123,7 @@ internal sealed partial class ClusterState(
         }
 
         var native = injector.UseNativeSidecar(info);
-        metrics.SetGauge($"tls_injector_webhook_native_sidecars{{decided_by=\"{decidedBy}\"}}", () => native ? 1 : 0);
+        metrics.SetNativeSidecars(decidedBy, native);
         Log.Sidecars(logger, native ? SidecarDecisions.Native : SidecarDecisions.Classic, decidedBy, reason);
         return info;
     }

@@ -16,7 +16,9 @@ internal static class HealthEndpoints
         // Alive means the process serves HTTPS; it runs no check, so an API outage never restarts us.
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
-        endpoints.MapGet("/metrics", (WebhookMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        var services = endpoints.ServiceProvider;
+        services.GetRequiredService<WebhookMetrics>().ObserveReady(() => services.GetRequiredService<Readiness>().Pending().Count == 0);
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
         return endpoints;
     }
 

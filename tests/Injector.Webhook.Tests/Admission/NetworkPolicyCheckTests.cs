@@ -113,7 +113,9 @@ public sealed class NetworkPolicyCheckTests
         Assert.NotNull(answer.Patch);
         Assert.DoesNotContain(answer.Warnings, w => w.Contains(Advice, StringComparison.Ordinal));
         Assert.DoesNotContain(api.Requests, r => r.Path.Contains("networkpolicies", StringComparison.Ordinal));
-        using var metrics = await host.Client.GetAsync(new Uri(host.BaseAddress, "/metrics"));
-        Assert.DoesNotContain("resource=\"networkpolicies\"", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var cacheObjects = host.Collect<int>("tls_injector_webhook_cache_objects");
+        cacheObjects.RecordObservableInstruments();
+        Assert.Contains(cacheObjects.GetMeasurementSnapshot(), m => Equals(m.Tags["resource"], "namespaces"));
+        Assert.DoesNotContain(cacheObjects.GetMeasurementSnapshot(), m => Equals(m.Tags["resource"], "networkpolicies"));
     }
 }

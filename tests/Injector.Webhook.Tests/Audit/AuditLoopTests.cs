@@ -13,7 +13,7 @@ namespace Injector.Webhook.Tests.Audit;
 /// <summary>
 /// The in-cluster audit: two webhook replicas against one fake API elect one leader with a real Lease;
 /// the leader puts one Warning Event on each escaped or stale pod (not again within the interval), reports the
-/// counts in <c>tls_injector_escaped_pods</c>, and never deletes or changes a pod.
+/// counts in <c>tls_injector_webhook_audit_escaped_pods</c>, and never deletes or changes a pod.
 /// </summary>
 public sealed class AuditLoopTests
 {
@@ -96,10 +96,15 @@ public sealed class AuditLoopTests
         return [.. list.Items.Where(e => e.InvolvedObject?.Name == pod)];
     }
 
-    private static async Task<string> MetricsAsync(WebhookHost host)
+    /// <summary>
+    /// One host's gauge by its <c>reason</c> label ("" when it has none), read through the host's own meter factory:
+    /// two replicas run in this process, and /metrics would show both.
+    /// </summary>
+    private static Dictionary<string, int> Observed(WebhookHost host, string gauge)
     {
-        using var response = await host.Client.GetAsync(new Uri(host.BaseAddress, "/metrics"));
-        return await response.Content.ReadAsStringAsync();
+        using var collector = host.Collect<int>(gauge);
+        collector.RecordObservableInstruments();
+        return collector.GetMeasurementSnapshot().ToDictionary(m => m.Tags.TryGetValue("reason", out var reason) ? (string)reason! : string.Empty, m => m.Value);
     }
 
     [Fact]
@@ -135,14 +140,10 @@ public sealed class AuditLoopTests
 
             var hostOf = leader == loops[0] ? first : second;
             var followerHost = leader == loops[0] ? second : first;
-            var metrics = await MetricsAsync(hostOf);
-            Assert.Contains("tls_injector_escaped_pods{reason=\"missing\"} 1\n", metrics, StringComparison.Ordinal);
-            Assert.Contains("tls_injector_escaped_pods{reason=\"stale\"} 1\n", metrics, StringComparison.Ordinal);
-            Assert.Contains("tls_injector_escaped_pods{reason=\"invalid\"} 0\n", metrics, StringComparison.Ordinal);
-            Assert.Contains("tls_injector_audit_leader 1\n", metrics, StringComparison.Ordinal);
-            var followerMetrics = await MetricsAsync(followerHost);
-            Assert.Contains("tls_injector_escaped_pods{reason=\"missing\"} 0\n", followerMetrics, StringComparison.Ordinal);
-            Assert.Contains("tls_injector_audit_leader 0\n", followerMetrics, StringComparison.Ordinal);
+            Assert.Equal(new Dictionary<string, int> { ["missing"] = 1, ["stale"] = 1, ["invalid"] = 0 }, Observed(hostOf, "tls_injector_webhook_audit_escaped_pods"));
+            Assert.Equal(new Dictionary<string, int> { [""] = 1 }, Observed(hostOf, "tls_injector_webhook_audit_leader"));
+            Assert.Equal(new Dictionary<string, int> { ["missing"] = 0, ["stale"] = 0, ["invalid"] = 0 }, Observed(followerHost, "tls_injector_webhook_audit_escaped_pods"));
+            Assert.Equal(new Dictionary<string, int> { [""] = 0 }, Observed(followerHost, "tls_injector_webhook_audit_leader"));
 
             // A second audit within the interval finds the same pods and writes no second Event.
             await leader.RunOnceAsync(leader.Identity!, CancellationToken.None);
@@ -195,6 +196,6 @@ public sealed class AuditLoopTests
         var loop = host.App.Services.GetRequiredService<AuditLoop>();
         Assert.False(loop.IsLeader);
         Assert.DoesNotContain(api.Requests, r => r.Path.Contains("leases", StringComparison.Ordinal) || r.Path.Contains("/pods", StringComparison.Ordinal));
-        Assert.DoesNotContain("tls_injector_escaped_pods", await MetricsAsync(host), StringComparison.Ordinal);
+        Assert.Empty(Observed(host, "tls_injector_webhook_audit_escaped_pods"));
     }
 }

@@ -48,13 +48,14 @@ public sealed class ServingCertificateTests
         Assert.Contains("CN=second", after.Subject, StringComparison.Ordinal);
 
         // A renewal that does not parse: the server keeps the second certificate and counts the failure.
+        using var reloads = host.Collect<long>("tls_injector_webhook_certificate_reloads");
         var broken = Path.Combine(secret, "..2026_broken");
         Directory.CreateDirectory(broken);
         File.WriteAllText(Path.Combine(broken, "tls.crt"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
         File.WriteAllText(Path.Combine(broken, "tls.key"), "garbage");
         Swap(secret, "..2026_broken");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(await host.Client.GetStringAsync(new Uri(host.BaseAddress, "/metrics"))).Contains("certificate_reloads_total{outcome=\"failed\"}", StringComparison.Ordinal))
+        while (!reloads.GetMeasurementSnapshot().Any(m => Equals(m.Tags["outcome"], "failed")))
         {
             Assert.True(DateTime.UtcNow < deadline, "the broken renewal was never noticed");
             await Task.Delay(50);

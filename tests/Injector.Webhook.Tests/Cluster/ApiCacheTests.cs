@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Injector.Core.Validation;
 using Injector.Testing.Kube;
 using Injector.Webhook.Cluster;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +16,10 @@ namespace Injector.Webhook.Tests.Cluster;
 public sealed class ApiCacheTests
 {
     private static readonly IOptions<WebhookOptions> Defaults = Options.Create(new WebhookOptions());
+
+    /// <summary>The sum of what <paramref name="counter"/> recorded with these label values.</summary>
+    private static long Counted(MetricCollector<long> counter, string resource, string reason)
+        => counter.GetMeasurementSnapshot().Where(m => Equals(m.Tags["resource"], resource) && Equals(m.Tags["reason"], reason)).Sum(m => m.Value);
 
     private static async Task WaitForAsync(Func<bool> condition, string what)
     {
@@ -30,8 +37,10 @@ public sealed class ApiCacheTests
         await using var api = await FakeKubeApiServer.StartAsync();
         api.LoadFixtures();
         using var client = new KubernetesApiClient(api.ClientConfiguration());
-        var metrics = new WebhookMetrics();
-        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, metrics, NullLogger<NamespaceCache>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var relists = new MetricCollector<long>(meters, WebhookMetrics.MeterName, "tls_injector_webhook_cache_relists");
+        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(meters), NullLogger<NamespaceCache>.Instance);
         using var cts = new CancellationTokenSource();
         var run = cache.RunAsync(cts.Token);
 
@@ -55,7 +64,7 @@ public sealed class ApiCacheTests
         api.Put(ResourceType.Namespaces, """{"metadata":{"name":"after-gone"}}""");
         api.Compact();
         await WaitForAsync(() => cache.Count == 13, "the relist after 410 Gone");
-        Assert.Contains("tls_injector_webhook_cache_relists_total{resource=\"namespaces\",reason=\"gone\"} 1", metrics.Render(), StringComparison.Ordinal);
+        Assert.Equal(1, Counted(relists, "namespaces", "gone"));
 
         api.Delete(ResourceType.Namespaces, null, "shop");
         await WaitForAsync(() => cache.Count == 12, "the DELETED event");
@@ -68,7 +77,8 @@ public sealed class ApiCacheTests
     {
         await using var api = await FakeKubeApiServer.StartAsync();
         using var client = new KubernetesApiClient(api.ClientConfiguration());
-        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(), NullLogger<NamespaceCache>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger<NamespaceCache>.Instance);
 
         // Not running: every lookup is a miss and goes to the API.
         api.Put(ResourceType.Namespaces, """{"metadata":{"name":"late"}}""");
@@ -91,7 +101,8 @@ public sealed class ApiCacheTests
         api.Put(ResourceType.Secrets, """{"metadata":{"name":"mixed","namespace":"fx"},"type":"Opaque","data":{"tls.crt":"Y3J0","ca.crt":"Y2E=","password":"aHVudGVyMg=="}}""");
         api.Put(ResourceType.Secrets, """{"metadata":{"name":"token","namespace":"fx"},"type":"kubernetes.io/service-account-token","data":{"token":"eHl6"}}""");
         using var client = new KubernetesApiClient(api.ClientConfiguration());
-        var cache = new SecretCache(client, Defaults, TimeProvider.System, new WebhookMetrics(), NullLogger<SecretCache>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var cache = new SecretCache(client, Defaults, TimeProvider.System, new WebhookMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger<SecretCache>.Instance);
         using var cts = new CancellationTokenSource();
         var run = cache.RunAsync(cts.Token);
         await WaitForAsync(() => cache.IsSynced, "the first list");
@@ -122,8 +133,11 @@ public sealed class ApiCacheTests
         await using var api = await FakeKubeApiServer.StartAsync();
         api.LoadFixtures();
         using var client = new KubernetesApiClient(api.ClientConfiguration());
-        var metrics = new WebhookMetrics();
-        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, metrics, NullLogger<NamespaceCache>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var relists = new MetricCollector<long>(meters, WebhookMetrics.MeterName, "tls_injector_webhook_cache_relists");
+        using var watchErrors = new MetricCollector<long>(meters, WebhookMetrics.MeterName, "tls_injector_webhook_cache_watch_errors");
+        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(meters), NullLogger<NamespaceCache>.Instance);
         using var cts = new CancellationTokenSource();
         var run = cache.RunAsync(cts.Token);
         await WaitForAsync(() => cache.IsSynced, "the first list");
@@ -135,8 +149,8 @@ public sealed class ApiCacheTests
         api.PushRawEvent(ResourceType.Namespaces, "this is not json");
         api.Put(ResourceType.Namespaces, """{"metadata":{"name":"after-garbage"}}""");
         await WaitForAsync(() => cache.Count == 12, "the namespace put after the bad line");
-        await WaitForAsync(() => metrics.Render().Contains("tls_injector_webhook_cache_watch_errors_total{resource=\"namespaces\",reason=\"unreadable\"} 1", StringComparison.Ordinal), "the unreadable line counted");
-        await WaitForAsync(() => metrics.Render().Contains("tls_injector_webhook_cache_relists_total{resource=\"namespaces\",reason=\"unreadable\"} 1", StringComparison.Ordinal), "the relist after it");
+        await WaitForAsync(() => Counted(watchErrors, "namespaces", "unreadable") == 1, "the unreadable line counted");
+        await WaitForAsync(() => Counted(relists, "namespaces", "unreadable") == 1, "the relist after it");
         Assert.True(api.Requests.Count(r => r.Method == "GET" && r.Path == "/api/v1/namespaces" && !r.IsWatch) > listsBefore);
 
         // An outage: the watch is cut and the relist fails until the API is back; the cache keeps answering.

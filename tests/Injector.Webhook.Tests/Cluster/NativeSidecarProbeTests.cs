@@ -16,6 +16,7 @@ namespace Injector.Webhook.Tests.Cluster;
 /// <c>SidecarMode=Auto</c> decided by a dry-run pod against the fake API server of 1.28 (where native sidecars need the
 /// SidecarContainers gate) and 1.19, end to end: the real webhook starts, probes, and answers the recorded pod CREATE.
 /// </summary>
+[Collection(ScrapeAloneTests.Collection)]
 public sealed class NativeSidecarProbeTests
 {
     private const string WebhookNamespace = "tls-injector";
@@ -36,7 +37,7 @@ public sealed class NativeSidecarProbeTests
         var decided = Decision(host);
         Assert.Equal(expected, CollectingSink.Property(decided, "SidecarKind"));
         Assert.Equal("probe", CollectingSink.Property(decided, "DecidedBy"));
-        Assert.Contains($"tls_injector_webhook_native_sidecars{{decided_by=\"probe\"}} {(gate ? 1 : 0)}\n", await MetricsAsync(host), StringComparison.Ordinal);
+        Assert.Equal(gate ? 1 : 0, await host.MetricAsync("tls_injector_webhook_native_sidecars{decided_by=\"probe\"}"));
 
         // A dry run: one POST with dryRun=All to the webhook's own namespace, and nothing stored.
         var probe = Assert.Single(api.Requests, r => r.Method == "POST" && r.Path == PodsPath);
@@ -62,7 +63,7 @@ public sealed class NativeSidecarProbeTests
         Assert.Contains("cannot create resource \"pods\"", reason, StringComparison.Ordinal);
         Assert.Contains("Hint: apply the Role and RoleBinding tls-injector-sidecar-probe", reason, StringComparison.Ordinal);
         Assert.Equal("version", CollectingSink.Property(Decision(host), "DecidedBy"));
-        Assert.Contains("tls_injector_webhook_native_sidecars{decided_by=\"version\"} 0\n", await MetricsAsync(host), StringComparison.Ordinal);
+        Assert.Equal(0, await host.MetricAsync("tls_injector_webhook_native_sidecars{decided_by=\"version\"}"));
     }
 
     [Fact]
@@ -178,10 +179,4 @@ public sealed class NativeSidecarProbeTests
 
     private static Serilog.Events.LogEvent Decision(WebhookHost host)
         => Assert.Single(host.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Sidecars are {SidecarKind}", StringComparison.Ordinal));
-
-    private static async Task<string> MetricsAsync(WebhookHost host)
-    {
-        using var response = await host.Client.GetAsync(new Uri(host.BaseAddress, "/metrics"));
-        return await response.Content.ReadAsStringAsync();
-    }
 }

@@ -8,6 +8,7 @@ using Serilog.Events;
 namespace Injector.Webhook.Tests.Health;
 
 /// <summary>Readiness, metrics and the one-line-per-admission log, asserted on event properties.</summary>
+[Collection(ScrapeAloneTests.Collection)]
 public sealed class ObservabilityTests
 {
     [Fact]
@@ -161,12 +162,15 @@ public sealed class ObservabilityTests
         using var metrics = await host.Client.GetAsync(new Uri(host.BaseAddress, "/metrics"));
         Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
         var text = await metrics.Content.ReadAsStringAsync();
-        Assert.Contains("tls_injector_webhook_requests_total{endpoint=\"mutate\",result=\"injected\",kind=\"Pod\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("tls_injector_webhook_requests_total{endpoint=\"mutate\",result=\"invalid\",kind=\"other\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("tls_injector_webhook_injections_total 1", text, StringComparison.Ordinal);
-        Assert.Contains("tls_injector_webhook_errors_total{endpoint=\"validate\",type=\"400\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("tls_injector_webhook_request_duration_seconds_bucket{endpoint=\"mutate\",le=\"+Inf\"} 2", text, StringComparison.Ordinal);
-        Assert.Contains("tls_injector_webhook_cache_objects{resource=\"namespaces\"} 11", text, StringComparison.Ordinal);
+        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_requests_total{endpoint=\"mutate\",result=\"injected\",kind=\"Pod\"}"));
+        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_requests_total{endpoint=\"mutate\",result=\"invalid\",kind=\"other\"}"));
+        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_injections_total"));
+        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_errors_total{endpoint=\"validate\",type=\"400\"}"));
+        Assert.Equal(2, PrometheusText.Value(text, "tls_injector_webhook_request_duration_seconds_bucket{endpoint=\"mutate\",le=\"+Inf\"}"));
+        Assert.Equal(11, PrometheusText.Value(text, "tls_injector_webhook_cache_objects{resource=\"namespaces\"}"));
+        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_ready"));
+        Assert.True(PrometheusText.Value(text, "tls_injector_webhook_certificate_expiry_timestamp_seconds") > DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_build_info"));
         Assert.Contains("# TYPE tls_injector_webhook_request_duration_seconds histogram", text, StringComparison.Ordinal);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
         {

@@ -1,14 +1,17 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Injector.Testing;
 using Injector.Testing.Kube;
+using Injector.Webhook.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Serilog.Core;
 
 namespace Injector.Webhook.Tests.Support;
@@ -100,6 +103,23 @@ internal sealed class WebhookHost : IAsyncDisposable
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         return Client.PostAsync(new Uri(BaseAddress, path), content);
+    }
+
+    /// <summary>
+    /// Collects one of this host's instruments through its own meter factory: <c>/metrics</c> would also show the
+    /// other hosts running in this test process.
+    /// </summary>
+    public MetricCollector<T> Collect<T>(string instrument)
+        where T : struct
+        => new(App.Services.GetRequiredService<IMeterFactory>(), WebhookMetrics.MeterName, instrument);
+
+    /// <summary>The value of one series of <c>/metrics</c>, named as in PromQL; null when absent.</summary>
+    public async Task<double?> MetricAsync(string series)
+    {
+        using var response = await Client.GetAsync(new Uri(BaseAddress, "/metrics"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET /metrics answered {(int)response.StatusCode}: {text}");
+        return PrometheusText.Value(text, series);
     }
 
     private HttpClient CreateClient()

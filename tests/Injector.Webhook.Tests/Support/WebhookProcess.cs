@@ -129,15 +129,7 @@ internal sealed class WebhookProcess : IAsyncDisposable
         using var response = await Client.GetAsync(new Uri(BaseAddress, "/metrics"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET /metrics answered {(int)response.StatusCode}: {text}\nwebhook output:\n{Output}");
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line.AsSpan(series.Length + 1), CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
+        return PrometheusText.Value(text, series) ?? 0;
     }
 
     private Task WaitReadyAsync()
