@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using Injector.Core.Admission;
 using Injector.Core.Configuration;
 using Injector.Core.Injection;
 using Injector.Core.Validation;
@@ -47,6 +48,8 @@ internal static class WebhookServiceCollectionExtensions
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton(sp => new PodInjector(sp.GetRequiredService<IOptions<InjectorOptions>>().Value));
         services.AddSingleton(sp => new PodValidator(sp.GetRequiredService<IOptions<InjectorOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AdmissionPolicy(sp.GetRequiredService<PodInjector>(), sp.GetRequiredService<PodValidator>(),
+            sp.GetRequiredService<IOptions<WebhookOptions>>().Value.LookupFailurePolicy));
 
         services.TryAddSingleton(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
         services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<KubernetesApiClient>());
@@ -56,7 +59,6 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton(sp => new NativeSidecarProbe(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IOptions<InjectorOptions>>(), sp.GetRequiredService<IConfiguration>()["POD_NAMESPACE"]));
         services.AddSingleton<ClusterState>();
         services.AddSingleton<NetworkPolicyCache>();
-        services.AddSingleton<NetworkPolicyGuard>();
         services.AddSingleton<ServiceCache>();
         services.AddSingleton<CheckCaches>();
         services.AddSingleton<AuditEventRecorder>();
@@ -76,8 +78,7 @@ internal static class WebhookServiceCollectionExtensions
 
         services.AddSingleton<AdmissionLog>();
         services.AddSingleton<AdmissionPipeline>();
-        services.AddSingleton<MutationHandler>();
-        services.AddSingleton<ValidationHandler>();
+        services.AddSingleton<AdmissionCluster>();
         services.AddSingleton<Readiness>();
         services.AddHealthChecks().AddCheck<Readiness>("readiness", tags: [HealthEndpoints.ReadyTag]);
 

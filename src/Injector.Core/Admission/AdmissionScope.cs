@@ -43,8 +43,4 @@ public static class AdmissionScope
     /// applies, often in one <c>kubectl apply</c> with its Service and NetworkPolicy.
     /// </summary>
     public static bool AppliedByUser(V1ObjectMeta? metadata) => metadata?.OwnerReferences?.Any(r => r.Controller == true) != true;
-
-    /// <summary>The words for a namespace that could not be looked up, shared by both webhooks' answers.</summary>
-    public static string NamespaceProblem(string namespaceName, bool notFound, string? error)
-        => notFound ? $"namespace \"{namespaceName}\" was not found" : error ?? $"namespace \"{namespaceName}\" could not be read";
 }

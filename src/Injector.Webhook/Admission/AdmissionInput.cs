@@ -1,3 +1,5 @@
+using Injector.Core.Admission;
+
 namespace Injector.Webhook.Admission;
 
 /// <summary>The outcome of reading a request body: a transport fault, an undecodable review, or a request to decide on.</summary>

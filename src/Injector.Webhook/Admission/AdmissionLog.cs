@@ -1,3 +1,5 @@
+using Injector.Core.Admission;
+
 namespace Injector.Webhook.Admission;
 
 /// <summary>
@@ -23,11 +25,11 @@ internal sealed partial class AdmissionLog(ILogger<AdmissionLog> logger)
 
     /// <summary>A body refused before it was read as a review (400, 413, 415).</summary>
     public void Refused(string path, int status, string reason, TimeSpan elapsed)
-        => Unread(logger, Metrics.AdmissionResults.Rejected, path, reason, elapsed.TotalMilliseconds, status, null);
+        => Unread(logger, AdmissionResults.Rejected, path, reason, elapsed.TotalMilliseconds, status, null);
 
     /// <summary>The API server hung up before the answer: nothing was answered, and the line says so.</summary>
     public void Abandoned(string path, string uid, AdmissionRequest? request, TimeSpan elapsed)
-        => Decided(logger, LogLevel.Warning, Metrics.AdmissionResults.Abandoned, request?.Operation, request?.Kind?.Kind, request?.Namespace, path,
+        => Decided(logger, LogLevel.Warning, AdmissionResults.Abandoned, request?.Operation, request?.Kind?.Kind, request?.Namespace, path,
             "the caller closed the request before it was answered", elapsed.TotalMilliseconds, null, uid, request?.Name, request?.DryRun == true);
 
     // ":l" renders text unquoted in the message; the properties keep their values either way. The fields after the

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Injector.Core.Admission;
 using Injector.Core.Workloads;
 using Injector.Webhook.Configuration;
 using Injector.Webhook.Metrics;

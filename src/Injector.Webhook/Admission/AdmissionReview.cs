@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Injector.Core.Admission;
 
 namespace Injector.Webhook.Admission;
 

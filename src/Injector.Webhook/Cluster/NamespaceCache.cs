@@ -1,3 +1,4 @@
+using Injector.Core.Admission;
 using Injector.Core.Contract;
 using Injector.Core.Injection;
 using Injector.Webhook.Configuration;

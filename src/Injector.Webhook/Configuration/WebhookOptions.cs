@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Injector.Core.Admission;
 
 namespace Injector.Webhook.Configuration;
 

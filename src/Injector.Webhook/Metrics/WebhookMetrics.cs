@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using Injector.Core.Admission;
 using k8s;
 
 namespace Injector.Webhook.Metrics;

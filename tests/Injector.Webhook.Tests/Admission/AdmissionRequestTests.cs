@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Injector.Core.Admission;
 using Injector.Webhook.Admission;
 using Injector.Webhook.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text;
+using Injector.Core.Admission;
 using Injector.Core.Validation;
 using Injector.Testing.Kube;
 using Injector.Webhook.Cluster;

@@ -1,16 +1,16 @@
 using Injector.Core.Patching;
 
-namespace Injector.Webhook.Admission;
+namespace Injector.Core.Admission;
 
 /// <summary>
 /// What the webhook decided about one request, before it is put on the wire: the answer, plus the
 /// <see cref="Result"/> and <see cref="Reason"/> that go into the request log line and the metrics.
 /// </summary>
-internal sealed record AdmissionDecision
+public sealed record AdmissionDecision
 {
     public required bool Allowed { get; init; }
 
-    /// <summary>One of <see cref="Metrics.AdmissionResults"/>.</summary>
+    /// <summary>One of <see cref="AdmissionResults"/>.</summary>
     public required string Result { get; init; }
 
     /// <summary>Why, as a short phrase for the log.</summary>
@@ -35,5 +35,5 @@ internal sealed record AdmissionDecision
 
     /// <summary>A review we cannot act on: refused with 400 so the caller sees it is malformed.</summary>
     public static AdmissionDecision Invalid(string message)
-        => Deny(Metrics.AdmissionResults.Invalid, message, message, 400);
+        => Deny(AdmissionResults.Invalid, message, message, 400);
 }

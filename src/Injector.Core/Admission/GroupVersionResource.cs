@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Injector.Webhook.Admission;
+namespace Injector.Core.Admission;
 
 /// <summary>A resource (the plural path segment) with its API group and version.</summary>
 public sealed record GroupVersionResource

@@ -1,4 +1,4 @@
-namespace Injector.Webhook.Configuration;
+namespace Injector.Core.Admission;
 
 /// <summary>What <c>/validate</c> answers for an opted-in object when a Secret or Namespace cannot be looked up.</summary>
 public enum LookupFailurePolicy

@@ -1,6 +1,6 @@
 using Injector.Core.Validation;
 
-namespace Injector.Webhook.Admission;
+namespace Injector.Core.Admission;
 
 /// <summary>Passes lookups through and counts those that came back <see cref="SecretLookupStatus.Unavailable"/>.</summary>
 internal sealed class CountingSecretLookup(ISecretLookup inner) : ISecretLookup

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Injector.Webhook.Admission;
+namespace Injector.Core.Admission;
 
 /// <summary>A kind with its API group (empty for the core group) and version.</summary>
 public sealed record GroupVersionKind

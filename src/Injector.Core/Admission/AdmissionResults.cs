@@ -1,7 +1,7 @@
-namespace Injector.Webhook.Metrics;
+namespace Injector.Core.Admission;
 
 /// <summary>The <c>result</c> label values and the <c>Decision</c> log property, named once.</summary>
-internal static class AdmissionResults
+public static class AdmissionResults
 {
     /// <summary>The sidecar was added (a patch was returned).</summary>
     public const string Injected = "injected";

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Injector.Webhook.Admission;
+namespace Injector.Core.Admission;
 
 /// <summary>What the API server asks about one object: only the fields the webhook reads; the rest is skipped.</summary>
 public sealed record AdmissionRequest
