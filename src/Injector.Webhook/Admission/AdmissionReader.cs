@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -28,10 +27,10 @@ internal static class AdmissionReader
             limit.MaxRequestBodySize = maxBytes;
         }
 
-        byte[]? body;
+        byte[] body;
         try
         {
-            body = await ReadBodyAsync(request, maxBytes, cancellationToken);
+            body = await ReadBodyAsync(request, cancellationToken);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -43,7 +42,7 @@ internal static class AdmissionReader
             return AdmissionInput.Transport(ex.StatusCode, $"The request body could not be read: {ex.Message}");
         }
 
-        if (body is null)
+        if (body.Length > maxBytes)
         {
             return TooLarge(maxBytes);
         }
@@ -102,53 +101,12 @@ internal static class AdmissionReader
     private static AdmissionInput TooLarge(long maxBytes)
         => AdmissionInput.Transport(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {maxBytes} bytes.");
 
-    /// <summary>
-    /// The body in an array of its exact length, which the decoded request slices (so it is not pooled); null when
-    /// it is larger than <paramref name="maxBytes"/>.
-    /// </summary>
-    private static async ValueTask<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The whole body; Kestrel stops it at the limit set above with a 413.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is { } declared)
-        {
-            // Kestrel holds the body to its Content-Length (checked against maxBytes by the caller).
-            var exact = new byte[declared];
-            await request.Body.ReadExactlyAsync(exact, cancellationToken);
-            return exact;
-        }
-
-        // Chunked: grow a pooled buffer, then copy out what was read.
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > maxBytes)
-                    {
-                        return null;
-                    }
-
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    return length > maxBytes ? null : buffer.AsSpan(0, length).ToArray();
-                }
-
-                length += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        return body.ToArray();
     }
 
     private static bool IsJson(string? contentType)
