@@ -181,6 +181,7 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
                     metrics.RecordError("cache", ResourceName);
                     CacheLog.CacheError(logger, ResourceName, backoff, ex);
                 }
+
                 try
                 {
                     await Task.Delay(backoff, timeProvider, cancellationToken);
@@ -235,10 +236,10 @@ internal abstract class ResourceCache<TObject, TList, TEntry>(
                     case WatchEventType.Added:
                     case WatchEventType.Modified:
                         _items[Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty)] = Project(obj);
-                                        break;
+                        break;
                     case WatchEventType.Deleted:
                         _items.TryRemove(Key(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? string.Empty), out _);
-                                        break;
+                        break;
                     default:
                         // Bookmark: nothing changed, but the version moves on so a resume does not replay old events.
                         break;
