@@ -5,12 +5,17 @@ using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Tls.Certificates;
 using Injector.Webhook.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Injector.Webhook.Tests.Certificates;
 
 /// <summary>HTTPS only, TLS 1.2+, and a certificate renewed on disk served without a restart (real Kestrel, real files).</summary>
 public sealed class ServingCertificateTests
 {
+    /// <summary>The default <c>Webhook:CertificatePollInterval</c>.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// The kubelet's layout of a Secret volume, swapped the way the kubelet swaps it:
     /// <code>
@@ -36,15 +41,20 @@ public sealed class ServingCertificateTests
         File.CreateSymbolicLink(Path.Combine(secret, "tls.crt"), "..data/tls.crt");
         File.CreateSymbolicLink(Path.Combine(secret, "tls.key"), "..data/tls.key");
 
-        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Webhook:CertificateDirectory"] = secret }, pki: pki);
+        // The poll runs on the webhook's clock: advancing it one interval is one poll, with no sleep in between.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Webhook:CertificateDirectory"] = secret }, pki: pki,
+            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         var (before, _) = await Handshake.ConnectAsync(host.BaseAddress);
         Assert.Equal(first.Thumbprint, before.Thumbprint);
 
         using var second = pki.IssueServer("second");
         WriteVersion(secret, "..2026_second", second);
         Swap(secret, "..2026_second");
-        var after = await WaitForCertificateAsync(host.BaseAddress, second.Thumbprint);
-        Assert.NotEqual(before.Thumbprint, after.Thumbprint);
+        Assert.Equal(first.Thumbprint, (await Handshake.ConnectAsync(host.BaseAddress)).Certificate.Thumbprint);
+        clock.Advance(PollInterval);
+        var (after, _) = await Handshake.ConnectAsync(host.BaseAddress);
+        Assert.Equal(second.Thumbprint, after.Thumbprint);
         Assert.Contains("CN=second", after.Subject, StringComparison.Ordinal);
 
         // A renewal that does not parse: the server keeps the second certificate and counts the failure.
@@ -54,13 +64,8 @@ public sealed class ServingCertificateTests
         File.WriteAllText(Path.Combine(broken, "tls.crt"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
         File.WriteAllText(Path.Combine(broken, "tls.key"), "garbage");
         Swap(secret, "..2026_broken");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!reloads.GetMeasurementSnapshot().Any(m => Equals(m.Tags["outcome"], "failed")))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the broken renewal was never noticed");
-            await Task.Delay(50);
-        }
-
+        clock.Advance(PollInterval);
+        Assert.Contains(reloads.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "failed"));
         Assert.Equal(second.Thumbprint, (await Handshake.ConnectAsync(host.BaseAddress)).Certificate.Thumbprint);
         using var health = await host.Client.GetAsync(new Uri(host.BaseAddress, "/readyz"));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -130,20 +135,5 @@ public sealed class ServingCertificateTests
         using var mv = System.Diagnostics.Process.Start("mv", ["-T", "-f", temporary, Path.Combine(secret, "..data")]);
         mv.WaitForExit();
         Assert.Equal(0, mv.ExitCode);
-    }
-
-    private static async Task<X509Certificate2> WaitForCertificateAsync(Uri address, string thumbprint)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var (certificate, _) = await Handshake.ConnectAsync(address);
-            if (certificate.Thumbprint == thumbprint || DateTime.UtcNow > deadline)
-            {
-                return certificate;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Injector.Webhook.Tests.Cluster;
 
@@ -138,7 +139,11 @@ public sealed class ApiCacheTests
         var meters = services.GetRequiredService<IMeterFactory>();
         using var relists = new MetricCollector<long>(meters, WebhookMetrics.MeterName, "tls_injector_webhook_cache_relists");
         using var watchErrors = new MetricCollector<long>(meters, WebhookMetrics.MeterName, "tls_injector_webhook_cache_watch_errors");
-        var cache = new NamespaceCache(client, Defaults, TimeProvider.System, new WebhookMetrics(meters), NullLogger<NamespaceCache>.Instance);
+        using var errors = new MetricCollector<long>(meters, WebhookMetrics.MeterName, "tls_injector_webhook_errors");
+
+        // Backoffs wait on this clock, so the test decides when each retry happens.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cache = new NamespaceCache(client, Defaults, clock, new WebhookMetrics(meters), NullLogger<NamespaceCache>.Instance);
         using var cts = new CancellationTokenSource();
         var run = cache.RunAsync(cts.Token);
         await WaitForAsync(() => cache.IsSynced, "the first list");
@@ -149,18 +154,22 @@ public sealed class ApiCacheTests
         // finds the namespace that the lost line may have carried.
         api.PushRawEvent(ResourceType.Namespaces, "this is not json");
         api.Put(ResourceType.Namespaces, """{"metadata":{"name":"after-garbage"}}""");
-        await WaitForAsync(() => cache.Count == 12, "the namespace put after the bad line");
         await WaitForAsync(() => Counted(watchErrors, "namespaces", "unreadable") == 1, "the unreadable line counted");
+        Assert.NotEqual(12, cache.Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForAsync(() => cache.Count == 12, "the namespace put after the bad line");
         await WaitForAsync(() => Counted(relists, "namespaces", "unreadable") == 1, "the relist after it");
         Assert.True(api.Requests.Count(r => r.Method == "GET" && r.Path == "/api/v1/namespaces" && !r.IsWatch) > listsBefore);
 
         // An outage: the watch is cut and the relist fails until the API is back; the cache keeps answering.
         api.FailureStatusCode = 503;
         api.CloseWatches();
-        await Task.Delay(300);
+        await WaitForAsync(() => errors.GetMeasurementSnapshot().Any(m => Equals(m.Tags["endpoint"], "cache")), "the failed watch counted");
         Assert.Equal(NamespaceLookupStatus.Found, (await cache.GetAsync("after-garbage", CancellationToken.None)).Status);
         api.Put(ResourceType.Namespaces, """{"metadata":{"name":"during-outage"}}""");
         api.FailureStatusCode = null;
+        Assert.Equal(12, cache.Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(() => cache.Count == 13, "the relist after the outage");
         cts.Cancel();
         await run;
