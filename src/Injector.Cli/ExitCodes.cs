@@ -9,6 +9,9 @@ internal static class ExitCodes
     /// <summary>A workload's settings or Secrets are wrong (the messages say what and how to fix it).</summary>
     public const int PolicyErrors = 1;
 
+    /// <summary><c>doctor</c>: at least one check failed (each says how to fix it).</summary>
+    public const int ChecksFailed = 1;
+
     /// <summary>The input could not be read: a missing file, broken YAML, a bad option.</summary>
     public const int BadInput = 2;
 }

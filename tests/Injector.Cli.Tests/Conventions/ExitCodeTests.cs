@@ -17,7 +17,10 @@ public sealed class ExitCodeTests
         ["certs", "--out", "d", "--days", "many"],
         ["audit", "--no-such-option"],
         ["audit", "-o", "xml"],
-        ["audit", "-n", "shop", "-A"]);
+        ["audit", "-n", "shop", "-A"],
+        ["doctor", "--no-such-option"],
+        ["doctor", "-o", "xml"],
+        ["doctor", "--webhook-url", "http://127.0.0.1:8443"]);
 
     [Theory]
     [MemberData(nameof(UsageErrors))]
@@ -37,6 +40,7 @@ public sealed class ExitCodeTests
         ["check", "-f", "/nonexistent/x.yaml"],
         ["netpol", "-f", "/nonexistent/x.yaml"],
         ["audit", "--kubeconfig", "/nonexistent/kubeconfig"],
+        ["doctor", "--kubeconfig", "/nonexistent/kubeconfig"],
         ["check", "-f", "-", "--cluster", "--kubeconfig", "/nonexistent/kubeconfig"]);
 
     /// <summary>Input that cannot be read is a usage error too, in every command that reads a file or a kubeconfig.</summary>
@@ -58,6 +62,7 @@ public sealed class ExitCodeTests
     [InlineData("netpol")]
     [InlineData("certs")]
     [InlineData("audit")]
+    [InlineData("doctor")]
     public async Task Help_ExitsZero(string command)
     {
         var stdout = new StringWriter();
