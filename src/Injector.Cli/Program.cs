@@ -34,6 +34,7 @@ internal static class Program
             NetpolCommand.Create(stdin, stdout, stderr),
             AuditCommand.Create(stdout, stderr),
             DoctorCommand.Create(stdout, stderr),
+            VersionCommand.Create(stdout, stderr),
         };
 
         // Named here, not from the entry assembly: under a test host or `dotnet tls-injector.dll` that is another name.

@@ -20,7 +20,9 @@ public sealed class ExitCodeTests
         ["audit", "-n", "shop", "-A"],
         ["doctor", "--no-such-option"],
         ["doctor", "-o", "xml"],
-        ["doctor", "--webhook-url", "http://127.0.0.1:8443"]);
+        ["doctor", "--webhook-url", "http://127.0.0.1:8443"],
+        ["version", "--no-such-option"],
+        ["version", "-o", "xml"]);
 
     [Theory]
     [MemberData(nameof(UsageErrors))]
@@ -41,6 +43,7 @@ public sealed class ExitCodeTests
         ["netpol", "-f", "/nonexistent/x.yaml"],
         ["audit", "--kubeconfig", "/nonexistent/kubeconfig"],
         ["doctor", "--kubeconfig", "/nonexistent/kubeconfig"],
+        ["version", "--cluster", "--kubeconfig", "/nonexistent/kubeconfig"],
         ["check", "-f", "-", "--cluster", "--kubeconfig", "/nonexistent/kubeconfig"]);
 
     /// <summary>Input that cannot be read is a usage error too, in every command that reads a file or a kubeconfig.</summary>
@@ -63,6 +66,7 @@ public sealed class ExitCodeTests
     [InlineData("certs")]
     [InlineData("audit")]
     [InlineData("doctor")]
+    [InlineData("version")]
     public async Task Help_ExitsZero(string command)
     {
         var stdout = new StringWriter();
