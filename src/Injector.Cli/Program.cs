@@ -35,6 +35,7 @@ internal static class Program
             AuditCommand.Create(stdout, stderr),
             DoctorCommand.Create(stdout, stderr),
             VersionCommand.Create(stdout, stderr),
+            CompletionCommand.Create(stdout),
         };
 
         // Named here, not from the entry assembly: under a test host or `dotnet tls-injector.dll` that is another name.

@@ -22,7 +22,9 @@ public sealed class ExitCodeTests
         ["doctor", "-o", "xml"],
         ["doctor", "--webhook-url", "http://127.0.0.1:8443"],
         ["version", "--no-such-option"],
-        ["version", "-o", "xml"]);
+        ["version", "-o", "xml"],
+        ["completion"],
+        ["completion", "fish"]);
 
     [Theory]
     [MemberData(nameof(UsageErrors))]
@@ -67,6 +69,7 @@ public sealed class ExitCodeTests
     [InlineData("audit")]
     [InlineData("doctor")]
     [InlineData("version")]
+    [InlineData("completion")]
     public async Task Help_ExitsZero(string command)
     {
         var stdout = new StringWriter();
