@@ -15,6 +15,7 @@ public sealed class ExitCodeTests
         ["netpol", "-f", "x.yaml", "-o", "table"],
         ["certs"],
         ["certs", "--out", "d", "--days", "many"],
+        ["certs", "--dns", "web", "-o", "json"],
         ["audit", "--no-such-option"],
         ["audit", "-o", "xml"],
         ["audit", "-n", "shop", "-A"],
