@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Injector.E2E.Cluster;
 using Injector.E2E.Support;
@@ -64,10 +66,48 @@ public sealed class DoctorTests(ClusterFixture cluster)
         Assert.Contains(ns, report.Check("opted-in-namespaces").Message, StringComparison.Ordinal);
     }
 
-    private async Task<(int Code, DoctorReport Report)> DoctorAsync()
+    /// <summary>What a user does from a laptop: port-forward to the webhook's Service, and let doctor check the certificate it serves.</summary>
+    [PortForwardFact]
+    public async Task Doctor_VerifiesTheServedCertificate_ThroughAPortForward()
+    {
+        var deployment = await ReadOrNullAsync(() => cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("tls-injector-webhook", InjectorNamespace));
+        if (deployment?.Status?.ReadyReplicas is not > 0)
+        {
+            // hack/run-local.sh: the webhook runs outside the cluster, so there is nothing to port-forward to.
+            Assert.Equal("fail", (await DoctorAsync()).Report.Check("webhook-deployment").Status);
+            return;
+        }
+
+        var kubectl = new ProcessStartInfo(ExternalTool.Find("kubectl")!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--kubeconfig", cluster.KubeconfigPath, "-n", InjectorNamespace, "port-forward", "svc/tls-injector-webhook", ":443" })
+        {
+            kubectl.ArgumentList.Add(argument);
+        }
+
+        using var forward = Process.Start(kubectl)!;
+        try
+        {
+            // kubectl prints "Forwarding from 127.0.0.1:PORT -> 8443" once it listens.
+            var line = await forward.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? string.Empty;
+            var port = Regex.Match(line, @"127\.0\.0\.1:(\d+)").Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(port), $"kubectl port-forward printed: {line}");
+
+            var (_, report) = await DoctorAsync("--webhook-url", $"https://127.0.0.1:{port}");
+
+            Assert.Equal("pass", report.Check("ca-bundle").Status);
+            Assert.Contains($"read from https://127.0.0.1:{port}", report.Check("ca-bundle").Message, StringComparison.Ordinal);
+            Assert.NotEqual("fail", report.Check("serving-certificate-expiry").Status);
+        }
+        finally
+        {
+            forward.Kill(entireProcessTree: true);
+        }
+    }
+
+    private async Task<(int Code, DoctorReport Report)> DoctorAsync(params string[] extra)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "tls-injector.dll");
-        var result = await ExternalTool.RunAsync("dotnet", [cli, "doctor", "--kubeconfig", cluster.KubeconfigPath, "-o", "json"], TimeSpan.FromMinutes(2));
+        var result = await ExternalTool.RunAsync("dotnet", [cli, "doctor", "--kubeconfig", cluster.KubeconfigPath, "-o", "json", .. extra], TimeSpan.FromMinutes(2));
         Assert.True(result.ExitCode is 0 or 1, $"doctor exited {result.ExitCode}: {result.StandardError}");
         return (result.ExitCode, DoctorReport.Parse(result.StandardOutput));
     }
@@ -97,5 +137,14 @@ public sealed class DoctorTests(ClusterFixture cluster)
                 c!["name"]!.GetValue<string>(), c["status"]!.GetValue<string>(), c["message"]!.GetValue<string>(), c["fix"]?.GetValue<string>()));
             return new DoctorReport([.. checks]);
         }
+    }
+}
+
+/// <summary>A runtime check that also runs kubectl port-forward: needs a Ready node and kubectl; skipped with the reason otherwise.</summary>
+internal sealed class PortForwardFactAttribute : FactAttribute
+{
+    public PortForwardFactAttribute()
+    {
+        Skip = new RuntimeFactAttribute().Skip ?? (ExternalTool.Find("kubectl") is null ? "Needs kubectl on PATH for port-forward." : null);
     }
 }
