@@ -31,6 +31,10 @@ internal sealed partial class ClusterDoctor
         {
             (served, problem) = (null, Audit.ApiErrors.Describe(ex, $"{ex.Request?.Method} {ex.Request?.RequestUri?.PathAndQuery}"));
         }
+        catch (HttpRequestException ex)
+        {
+            (served, problem) = (null, Audit.ApiErrors.Describe(ex));
+        }
 
         if (served is null)
         {

@@ -54,6 +54,10 @@ internal sealed partial class ClusterDoctor(IKubernetes client, string injectorN
         {
             return DoctorCheck.Fail(name, ApiErrors.Describe(ex), "check the kubeconfig's server address (kubectl config view --minify).");
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DoctorCheck.Fail(name, "the API server did not answer in time.", "check that it is up and reachable (kubectl get --raw /readyz).");
+        }
         catch (AuditException ex)
         {
             return DoctorCheck.Fail(name, ex.Message, "see the message.");
@@ -74,9 +78,11 @@ internal sealed partial class ClusterDoctor(IKubernetes client, string injectorN
             : DoctorCheck.Pass(name, message);
     }
 
-    private async Task<DoctorCheck> CheckDeploymentAsync(string name, CancellationToken cancellationToken)
+    /// <summary>Reads nothing itself: the API check fetched the Deployment already, for the sidecar mode.</summary>
+    private Task<DoctorCheck> CheckDeploymentAsync(string name, CancellationToken cancellationToken) => Task.FromResult(CheckDeployment(name));
+
+    private DoctorCheck CheckDeployment(string name)
     {
-        await Task.CompletedTask;
         if (_deployment is null)
         {
             return DoctorCheck.Fail(name, $"Deployment {injectorNamespace}/{InstallNames.Deployment} does not exist.", "install tls-injector (README.md, Install), or pass --injector-namespace if it runs in another namespace.");

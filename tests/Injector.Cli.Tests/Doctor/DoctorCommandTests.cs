@@ -223,6 +223,18 @@ public sealed class DoctorCommandTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Fails_WhenTheServingSecretIsMissing()
+    {
+        await using var cluster = await DoctorCluster.StartAsync();
+
+        var (code, stdout, _) = await cluster.RunAsync(useWebhookUrl: false);
+
+        Assert.Equal(ExitCodes.ChecksFailed, code);
+        Assert.Contains($"✘ {DoctorChecks.CaBundle}: the serving certificate could not be read: the API server answered 404 NotFound", stdout, StringComparison.Ordinal);
+        Assert.Contains("secrets \"tls-injector-webhook-tls\" not found", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fails_WithPortForwardFix_WhenTheCertificateLivesInMemory()
     {
         await using var cluster = await DoctorCluster.StartAsync();
