@@ -14,9 +14,12 @@ internal static class CliInput
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    /// <summary>The text of <paramref name="path"/>, or of <paramref name="stdin"/> when the path is <c>-</c>.</summary>
+    /// <summary>
+    /// The documents of <paramref name="path"/>, or of <paramref name="stdin"/> when the path is <c>-</c>, with every
+    /// <c>kind: List</c> unwrapped into its items (<see cref="ManifestLists"/>).
+    /// </summary>
     public static string ReadManifests(string path, TextReader stdin)
-        => path == "-" ? stdin.ReadToEnd() : File.ReadAllText(path);
+        => ManifestLists.Expand(path == "-" ? stdin.ReadToEnd() : File.ReadAllText(path));
 
     /// <summary>
     /// Injector settings from a JSON file shaped like the webhook's appsettings.json (an <c>Injector</c> section)

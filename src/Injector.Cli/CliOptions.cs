@@ -7,7 +7,7 @@ internal static class CliOptions
 {
     public static Option<string> File() => new("--filename", "-f")
     {
-        Description = "Manifest file to read (multi-document YAML), or - for standard input.",
+        Description = "Manifest file to read (multi-document YAML, or a kind: List as kubectl get -o yaml prints), or - for standard input.",
         Required = true,
     };
 
@@ -21,4 +21,26 @@ internal static class CliOptions
         Description = "Namespace of objects that name none.",
         DefaultValueFactory = _ => "default",
     };
+
+    public static Option<string?> Kubeconfig() => new("--kubeconfig")
+    {
+        Description = "Kubeconfig to use (default: KUBECONFIG, ~/.kube/config, then in-cluster).",
+    };
+
+    public static Option<string?> Context() => new("--context")
+    {
+        Description = "Kubeconfig context to use (default: its current-context).",
+    };
+
+    /// <summary><c>-o</c> accepting only <paramref name="formats"/>; the first is the default. Anything else is a parse error.</summary>
+    public static Option<string> Output(params string[] formats)
+    {
+        var option = new Option<string>("--output", "-o")
+        {
+            Description = $"Output format: {string.Join(", ", formats)} (default {formats[0]}).",
+            DefaultValueFactory = _ => formats[0],
+        };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
 }

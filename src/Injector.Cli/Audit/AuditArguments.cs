@@ -9,4 +9,8 @@ internal sealed record AuditArguments(
     string? Namespace,
     string Output,
     bool RestartOwners,
-    string? ConfigPath);
+    string? ConfigPath)
+{
+    /// <summary>The kubeconfig context; null for its current-context.</summary>
+    public string? Context { get; init; }
+}

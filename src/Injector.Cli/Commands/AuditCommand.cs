@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Injector.Cli.Audit;
+using Injector.Cli.Lookups;
 using Injector.Core.Audit;
 using Injector.Core.Configuration;
 using k8s;
@@ -14,68 +13,44 @@ namespace Injector.Cli.Commands;
 /// <summary>
 /// <c>tls-injector audit</c>: lists the cluster's pods and reports those the webhook should have injected and did
 /// not (escaped), and those whose sidecar runs outdated or no longer valid settings, each with its owner and fix.
-/// It changes nothing unless <c>--restart-owners</c> is given. Exit 0 clean, 1 findings, 2 the audit failed.
+/// It changes nothing unless <c>--restart-owners</c> is given. Exit 0 clean, 1 findings, 2 the audit failed or a usage error.
 /// </summary>
 internal static class AuditCommand
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig to use (default: KUBECONFIG, ~/.kube/config, then in-cluster)." };
+        var kubeconfig = CliOptions.Kubeconfig();
+        var context = CliOptions.Context();
         var ns = new Option<string?>("--namespace", "-n") { Description = "Audit only this namespace." };
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "Audit every namespace (the default)." };
-        var output = new Option<string>("--output", "-o") { Description = "table or json.", DefaultValueFactory = _ => AuditOutput.Table };
+        var output = CliOptions.Output(OutputFormats.Table, OutputFormats.Json, OutputFormats.Yaml);
         var restart = new Option<bool>("--restart-owners")
         {
             Description = "Rollout-restart the Deployments, StatefulSets and DaemonSets that own reported pods (never bare pods or Jobs).",
         };
         var config = CliOptions.Config();
-
-        // Usage errors are checked here rather than by the parser, whose errors exit 1: for audit, 1 means
-        // "findings", and a script must not mistake a typo for a cluster with escaped pods.
         var command = new Command("audit", "Find pods that run without their TLS sidecar, or with outdated sidecar settings.")
         {
-            kubeconfig, ns, all, output, restart, config,
+            kubeconfig, context, ns, all, output, restart, config,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parse, cancel) =>
+        command.Validators.Add(result =>
         {
-            if (parse.UnmatchedTokens.Count > 0)
+            if (result.GetValue(ns) is not null && result.GetValue(all))
             {
-                stderr.WriteLine($"error: unknown argument(s) {string.Join(" ", parse.UnmatchedTokens)}. Fix: see tls-injector audit --help.");
-                return Task.FromResult(AuditExitCodes.Error);
+                result.AddError("--namespace and --all-namespaces exclude each other. Fix: give one of them.");
             }
-
-            if (parse.GetValue(ns) is not null && parse.GetValue(all))
-            {
-                stderr.WriteLine("error: --namespace and --all-namespaces exclude each other. Fix: give one of them.");
-                return Task.FromResult(AuditExitCodes.Error);
-            }
-
-            return HandlerAsync(
-                stdout,
-                stderr,
-                new AuditArguments(parse.GetValue(kubeconfig), parse.GetValue(ns), parse.GetRequiredValue(output), parse.GetValue(restart), parse.GetValue(config)),
-                TimeProvider.System,
-                cancel);
         });
+        command.SetAction((parse, cancel) => HandlerAsync(
+            stdout,
+            stderr,
+            new AuditArguments(parse.GetValue(kubeconfig), parse.GetValue(ns), parse.GetRequiredValue(output), parse.GetValue(restart), parse.GetValue(config)) { Context = parse.GetValue(context) },
+            TimeProvider.System,
+            cancel));
         return command;
     }
 
     internal static async Task<int> HandlerAsync(TextWriter stdout, TextWriter stderr, AuditArguments args, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (args.Output is not (AuditOutput.Table or AuditOutput.Json))
-        {
-            stderr.WriteLine($"error: -o {args.Output} is not a format. Fix: use -o table or -o json.");
-            return AuditExitCodes.Error;
-        }
-
         InjectorOptions options;
         try
         {
@@ -90,13 +65,11 @@ internal static class AuditCommand
         KubernetesClientConfiguration clientConfig;
         try
         {
-            clientConfig = args.Kubeconfig is null
-                ? KubernetesClientConfiguration.BuildDefaultConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(args.Kubeconfig);
+            clientConfig = KubeconfigLoader.Load(args.Kubeconfig, args.Context);
         }
         catch (Exception ex) when (ex is KubeConfigException or IOException)
         {
-            stderr.WriteLine($"error: cannot load the kubeconfig{(args.Kubeconfig is null ? string.Empty : $" {args.Kubeconfig}")}: {ex.Message}. Fix: pass --kubeconfig, or set KUBECONFIG.");
+            stderr.WriteLine($"error: {KubeconfigLoader.Describe(ex, args.Kubeconfig, args.Context)}");
             return AuditExitCodes.Error;
         }
 
@@ -125,11 +98,12 @@ internal static class AuditCommand
         return AuditExitCodes.Error;
     }
 
-    private static async Task<int> AuditAsync(TextWriter stdout, TextWriter stderr, IKubernetes client, AuditArguments args, InjectorOptions options, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The findings in <paramref name="namespaceName"/> (null: everywhere), each with the owner where its fix lives.</summary>
+    internal static async Task<(IReadOnlyList<AuditFinding> Findings, int PodsChecked)> FindAsync(IKubernetes client, string? namespaceName, InjectorOptions options, CancellationToken cancellationToken)
     {
         var inventory = new ClusterInventory(client);
-        var namespaces = await inventory.ListNamespacesAsync(args.Namespace, cancellationToken);
-        var pods = await inventory.ListPodsAsync(args.Namespace, cancellationToken);
+        var namespaces = await inventory.ListNamespacesAsync(namespaceName, cancellationToken);
+        var pods = await inventory.ListPodsAsync(namespaceName, cancellationToken);
 
         var resolver = new OwnerResolver(client);
         var findings = new List<AuditFinding>();
@@ -138,6 +112,12 @@ internal static class AuditCommand
             findings.Add(await resolver.ResolveAsync(finding, cancellationToken));
         }
 
+        return (findings, pods.Count);
+    }
+
+    private static async Task<int> AuditAsync(TextWriter stdout, TextWriter stderr, IKubernetes client, AuditArguments args, InjectorOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (findings, podsChecked) = await FindAsync(client, args.Namespace, options, cancellationToken);
         var restarts = new List<RestartOutcome>();
         if (args.RestartOwners)
         {
@@ -148,13 +128,13 @@ internal static class AuditCommand
             }
         }
 
-        if (args.Output == AuditOutput.Json)
+        if (DataOutput.IsData(args.Output))
         {
-            stdout.WriteLine(JsonSerializer.Serialize(new AuditReport { PodsChecked = pods.Count, Findings = findings, Restarts = restarts }, Json));
+            DataOutput.Write(stdout, new AuditReport { PodsChecked = podsChecked, Findings = findings, Restarts = restarts }, args.Output);
         }
         else
         {
-            AuditTable.Write(stdout, findings, pods.Count);
+            AuditTable.Write(stdout, findings, podsChecked);
             WriteRestarts(stdout, findings, restarts, args.RestartOwners);
         }
 
@@ -168,7 +148,7 @@ internal static class AuditCommand
             : AuditExitCodes.Clean;
     }
 
-    private static void WriteRestarts(TextWriter stdout, List<AuditFinding> findings, List<RestartOutcome> restarts, bool restartOwners)
+    private static void WriteRestarts(TextWriter stdout, IReadOnlyList<AuditFinding> findings, List<RestartOutcome> restarts, bool restartOwners)
     {
         if (!restartOwners)
         {

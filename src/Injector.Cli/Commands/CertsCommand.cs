@@ -14,7 +14,8 @@ internal static class CertsCommand
     {
         var dns = new Option<string[]>("--dns") { Description = "DNS names for the certificate (repeat the option).", AllowMultipleArgumentsPerToken = true };
         var ips = new Option<string[]>("--ip") { Description = "IP addresses for the certificate.", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out", "-o") { Description = "Directory to write ca.crt, tls.crt and tls.key into.", Required = true };
+        // No -o alias: every other command reads -o as the output format, and `certs -o json` must not write a directory "json".
+        var output = new Option<string>("--out") { Description = "Directory to write ca.crt, tls.crt and tls.key into.", Required = true };
         var days = new Option<int>("--days") { Description = "Lifetime of the serving certificate in days.", DefaultValueFactory = _ => 90 };
         var keepCaKey = new Option<bool>("--write-ca-key") { Description = "Also write ca.key, to issue more certificates later." };
         var command = new Command("certs", "Generate a CA and a serving certificate (ECDSA P-256).") { dns, ips, output, days, keepCaKey };

@@ -3,6 +3,7 @@ using Injector.Cli.Lookups;
 using Injector.Core.Injection;
 using Injector.Core.Manifests;
 using Injector.Core.Validation;
+using k8s.Exceptions;
 using k8s.Models;
 
 namespace Injector.Cli.Commands;
@@ -26,14 +27,36 @@ internal static class CheckCommand
         {
             Description = "Also read Secrets and Namespaces from the cluster of the current kubeconfig.",
         };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig for --cluster (default: KUBECONFIG, ~/.kube/config)." };
-        var command = new Command("check", "Check TLS settings and certificate Secrets as the validating webhook would.") { file, config, ns, secretsDir, cluster, kubeconfig };
-        command.SetAction((parse, cancel) => HandlerAsync(
-            stdin,
-            stdout,
-            stderr,
-            new CheckArguments(parse.GetRequiredValue(file), parse.GetValue(config), parse.GetRequiredValue(ns), parse.GetValue(secretsDir), parse.GetValue(cluster) ? ClusterLookup.Connect(parse.GetValue(kubeconfig)) : null),
-            cancel));
+        var kubeconfig = CliOptions.Kubeconfig();
+        var context = CliOptions.Context();
+        var output = CliOptions.Output(OutputFormats.Text, OutputFormats.Json, OutputFormats.Yaml);
+        var command = new Command("check", "Check TLS settings and certificate Secrets as the validating webhook would.")
+        {
+            file, config, ns, secretsDir, cluster, kubeconfig, context, output,
+        };
+        command.SetAction((parse, cancel) =>
+        {
+            ClusterLookup? lookup = null;
+            if (parse.GetValue(cluster))
+            {
+                try
+                {
+                    lookup = ClusterLookup.Connect(parse.GetValue(kubeconfig), parse.GetValue(context));
+                }
+                catch (Exception ex) when (ex is KubeConfigException or IOException)
+                {
+                    stderr.WriteLine($"error: {KubeconfigLoader.Describe(ex, parse.GetValue(kubeconfig), parse.GetValue(context))}");
+                    return Task.FromResult(ExitCodes.BadInput);
+                }
+            }
+
+            return HandlerAsync(
+                stdin,
+                stdout,
+                stderr,
+                new CheckArguments(parse.GetRequiredValue(file), parse.GetValue(config), parse.GetRequiredValue(ns), parse.GetValue(secretsDir), lookup, parse.GetRequiredValue(output)),
+                cancel);
+        });
         return command;
     }
 
@@ -66,7 +89,7 @@ internal static class CheckCommand
         var namespaces = ManifestInjector.NamespacesIn(objects);
         var validator = new PodValidator(inputs.Injector.Options, TimeProvider.System);
 
-        int checkedCount = 0, errors = 0, warnings = 0;
+        var workloads = new List<CheckedWorkload>();
         foreach (var obj in objects)
         {
             if (obj.Typed is null or V1Namespace or V1Secret or V1Service || ManifestInjector.Template(obj.Typed, args.DefaultNamespace) is not { } template)
@@ -83,27 +106,31 @@ internal static class CheckCommand
             }
             catch (Exception ex) when (ex is k8s.Autorest.HttpOperationException or HttpRequestException)
             {
-                stderr.WriteLine($"error: cannot read namespace {nsName} from the cluster: {Reason(ex)}. Hint: check the kubeconfig (--kubeconfig, KUBECONFIG) and that you may get namespaces.");
+                stderr.WriteLine($"error: cannot read namespace {nsName} from the cluster: {Reason(ex)}. Hint: check the kubeconfig (--kubeconfig, --context, KUBECONFIG) and that you may get namespaces.");
                 return ExitCodes.BadInput;
             }
 
             var result = await validator.ValidateAsync(template, ns, secrets, services, cancellationToken);
-            checkedCount++;
-            foreach (var error in result.Errors)
-            {
-                stdout.WriteLine($"error: {error}");
-                errors++;
-            }
-
-            foreach (var warning in result.Warnings)
-            {
-                stdout.WriteLine($"warning: {warning}");
-                warnings++;
-            }
+            workloads.Add(new CheckedWorkload(template.Kind, template.Name, nsName, result.Errors, result.Warnings));
         }
 
-        stdout.WriteLine($"checked {checkedCount} workload(s): {errors} error(s), {warnings} warning(s)");
-        return errors > 0 ? ExitCodes.PolicyErrors : ExitCodes.Ok;
+        var report = new CheckReport(workloads);
+        if (DataOutput.IsData(args.Output))
+        {
+            DataOutput.Write(stdout, report, args.Output);
+        }
+        else
+        {
+            foreach (var workload in workloads)
+            {
+                workload.Errors.ToList().ForEach(e => stdout.WriteLine($"error: {e}"));
+                workload.Warnings.ToList().ForEach(w => stdout.WriteLine($"warning: {w}"));
+            }
+
+            stdout.WriteLine($"checked {report.Checked} workload(s): {report.ErrorCount} error(s), {report.WarningCount} warning(s)");
+        }
+
+        return report.ErrorCount > 0 ? ExitCodes.PolicyErrors : ExitCodes.Ok;
     }
 
     private static string Reason(Exception ex)
@@ -111,4 +138,4 @@ internal static class CheckCommand
 }
 
 /// <summary>What <c>check</c> was asked to do.</summary>
-internal sealed record CheckArguments(string File, string? ConfigPath, string DefaultNamespace, string? SecretsDirectory, ClusterLookup? Cluster);
+internal sealed record CheckArguments(string File, string? ConfigPath, string DefaultNamespace, string? SecretsDirectory, ClusterLookup? Cluster, string Output = OutputFormats.Text);

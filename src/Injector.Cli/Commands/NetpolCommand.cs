@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json.Nodes;
 using Injector.Core.Manifests;
 using k8s;
 
@@ -23,12 +24,17 @@ internal static class NetpolCommand
         var config = CliOptions.Config();
         var ns = CliOptions.Namespace();
         var healthFrom = HealthFromOption();
-        var command = new Command("netpol", "Print NetworkPolicies that admit only TLS to injected workloads.") { file, config, ns, healthFrom };
-        command.SetAction(parse => Handler(stdin, stdout, stderr, parse.GetRequiredValue(file), parse.GetValue(config), parse.GetRequiredValue(ns), parse.GetValue(healthFrom) ?? []));
+        var output = CliOptions.Output(OutputFormats.Yaml, OutputFormats.Json);
+        var command = new Command("netpol", "Print NetworkPolicies that admit only TLS to injected workloads.") { file, config, ns, healthFrom, output };
+        command.SetAction(parse => Handler(stdin, stdout, stderr, parse.GetRequiredValue(file), parse.GetValue(config), parse.GetRequiredValue(ns), parse.GetValue(healthFrom) ?? [], parse.GetRequiredValue(output)));
         return command;
     }
 
-    internal static int Handler(TextReader stdin, TextWriter stdout, TextWriter stderr, string file, string? configPath, string defaultNamespace, string[] healthSources)
+    /// <summary>
+    /// Writes the policies as a multi-document YAML stream, or with <c>-o json</c> as the <c>v1 List</c> that
+    /// <c>kubectl get -o json</c> prints (both are what <c>kubectl apply -f</c> takes).
+    /// </summary>
+    internal static int Handler(TextReader stdin, TextWriter stdout, TextWriter stderr, string file, string? configPath, string defaultNamespace, string[] healthSources, string output = OutputFormats.Yaml)
     {
         foreach (var cidr in healthSources)
         {
@@ -56,7 +62,16 @@ internal static class NetpolCommand
         }
 
         var policies = result.Entries.Select(e => e.NetworkPolicy).OfType<k8s.Models.V1NetworkPolicy>().ToList();
-        stdout.Write(string.Join("---\n", policies.Select(p => KubernetesYaml.Serialize(p).TrimEnd('\n') + "\n")));
+        if (output == OutputFormats.Json)
+        {
+            var list = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray([.. policies.Select(p => JsonNode.Parse(KubernetesJson.Serialize(p)))]) };
+            stdout.WriteLine(list.ToJsonString(DataOutput.Json));
+        }
+        else
+        {
+            stdout.Write(string.Join("---\n", policies.Select(p => KubernetesYaml.Serialize(p).TrimEnd('\n') + "\n")));
+        }
+
         stderr.WriteLine($"{policies.Count} NetworkPolicy object(s) for {result.Entries.Count} workload(s)");
         foreach (var entry in result.Entries.Where(e => e.Result.Errors.Count > 0))
         {

@@ -62,12 +62,7 @@ internal sealed class ClusterLookup(IKubernetes client) : ISecretLookup, IServic
         return ClusterInfo.FromVersion(version.Major, version.Minor);
     }
 
-    /// <summary>A client for the kubeconfig at <paramref name="kubeconfig"/>, or KUBECONFIG / ~/.kube/config / in-cluster.</summary>
-    public static ClusterLookup Connect(string? kubeconfig)
-    {
-        var config = kubeconfig is null
-            ? KubernetesClientConfiguration.BuildDefaultConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-        return new ClusterLookup(new Kubernetes(config));
-    }
+    /// <summary>A client for <c>--kubeconfig</c> and <c>--context</c> (see <see cref="KubeconfigLoader.Load"/>).</summary>
+    public static ClusterLookup Connect(string? kubeconfig, string? context)
+        => new(new Kubernetes(KubeconfigLoader.Load(kubeconfig, context)));
 }

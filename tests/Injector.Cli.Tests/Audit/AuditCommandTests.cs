@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Injector.Cli.Audit;
 using Injector.Cli.Commands;
+using Injector.Testing;
 using Injector.Testing.Kube;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
@@ -72,6 +73,18 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
 
         Assert.Null(findings["debug"]["owner"]);
         Assert.False(findings["debug"]["restartable"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task PrintsYaml_ThatReadsAsTheJson()
+    {
+        await using var cluster = await AuditCluster.StartAsync();
+
+        var (_, json, _) = await RunAsync(cluster, output: OutputFormats.Json);
+        var (code, yaml, _) = await RunAsync(cluster, output: OutputFormats.Yaml);
+
+        Assert.Equal(AuditExitCodes.Findings, code);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), YamlJson.Parse(yaml)), yaml);
     }
 
     [Fact]
@@ -268,7 +281,7 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
                 """);
             var stderr = new StringWriter();
 
-            var code = await AuditCommand.HandlerAsync(TextWriter.Null, stderr, new AuditArguments(kubeconfig, null, AuditOutput.Table, false, null), TimeProvider.System, CancellationToken.None);
+            var code = await AuditCommand.HandlerAsync(TextWriter.Null, stderr, new AuditArguments(kubeconfig, null, OutputFormats.Table, false, null), TimeProvider.System, CancellationToken.None);
 
             Assert.Equal(AuditExitCodes.Error, code);
             Assert.Contains("cannot reach the API server", stderr.ToString(), StringComparison.Ordinal);
@@ -285,7 +298,7 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
     {
         var stderr = new StringWriter();
 
-        var code = await AuditCommand.HandlerAsync(TextWriter.Null, stderr, new AuditArguments("/nonexistent/kubeconfig", null, AuditOutput.Table, false, null), TimeProvider.System, CancellationToken.None);
+        var code = await AuditCommand.HandlerAsync(TextWriter.Null, stderr, new AuditArguments("/nonexistent/kubeconfig", null, OutputFormats.Table, false, null), TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(AuditExitCodes.Error, code);
         Assert.Contains("cannot load the kubeconfig /nonexistent/kubeconfig", stderr.ToString(), StringComparison.Ordinal);
@@ -307,16 +320,17 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
     [InlineData(new[] { "-o", "json" }, AuditExitCodes.Findings, "\"podsChecked\": 6", null)]
     [InlineData(new[] { "-n", "blog" }, AuditExitCodes.Clean, "among 1 pod(s)", null)]
     [InlineData(new[] { "-A" }, AuditExitCodes.Findings, "3 of 6 pod(s)", null)]
-    [InlineData(new[] { "-o", "yaml" }, AuditExitCodes.Error, "", "-o yaml is not a format")]
+    [InlineData(new[] { "-o", "yaml" }, AuditExitCodes.Findings, "podsChecked: 6", null)]
+    [InlineData(new[] { "-o", "xml" }, AuditExitCodes.Error, "", "Argument 'xml' not recognized")]
     [InlineData(new[] { "-n", "blog", "-A" }, AuditExitCodes.Error, "", "--namespace and --all-namespaces exclude each other")]
-    [InlineData(new[] { "--restart-owner" }, AuditExitCodes.Error, "", "unknown argument(s) --restart-owner")]
+    [InlineData(new[] { "--restart-owner" }, AuditExitCodes.Error, "", "--restart-owner")]
     public async Task ParsesOptions_FromCommandLine(string[] options, int expectedCode, string expectedOutput, string? expectedError)
     {
         await using var cluster = await AuditCluster.StartAsync();
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        var code = await Program.BuildRoot(TextReader.Null, stdout, stderr).Parse(["audit", "--kubeconfig", cluster.Kubeconfig, .. options]).InvokeAsync();
+        var code = await Program.RunAsync(["audit", "--kubeconfig", cluster.Kubeconfig, .. options], TextReader.Null, stdout, stderr, CancellationToken.None);
 
         Assert.Equal(expectedCode, code);
         Assert.Contains(expectedOutput, stdout.ToString(), StringComparison.Ordinal);
@@ -329,7 +343,7 @@ public sealed class AuditCommandTests(ITestOutputHelper log)
     }
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(
-        AuditCluster cluster, string output = AuditOutput.Table, string? ns = null, bool restartOwners = false, string? configPath = null)
+        AuditCluster cluster, string output = OutputFormats.Table, string? ns = null, bool restartOwners = false, string? configPath = null)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };

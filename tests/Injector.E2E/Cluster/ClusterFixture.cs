@@ -26,6 +26,9 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
 
     public E2ePki Pki { get; } = new();
 
+    /// <summary>The kubeconfig of the cluster, for tests that run the CLI as a user would.</summary>
+    public string KubeconfigPath { get; private set; } = string.Empty;
+
     public IKubernetes Client => client ?? throw new InvalidOperationException(
         $"No cluster: {ClusterTarget.Current.SkipReason} (tests are not skipped because {ClusterTarget.RequireVariable}=1, or lack [ClusterFact]).");
 
@@ -55,6 +58,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
             kubeconfig = target.KubeconfigPath ?? throw new InvalidOperationException("The cluster target has neither K3s nor a kubeconfig.");
         }
 
+        KubeconfigPath = kubeconfig;
         client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
     }
 

@@ -92,6 +92,7 @@ public sealed partial class FakeKubeApiServer
             ("GET", null) => await WriteAsync(context, List(type, ns, context.Request.Query)),
             ("GET", { } n) => await WriteAsync(context, Get(type, ns, n) ?? KubeStatus.NotFound(type.Plural, n)),
             ("POST", null) when type == CreateForbidden => await WriteAsync(context, Forbidden(type, ns)),
+            ("POST", null) when type == ResourceType.SubjectAccessReviews => await WriteAsync(context, Review(body), created: true),
             ("POST", null) when context.Request.Query["dryRun"] == "All" => await WriteAsync(context, DryRunCreate(type, ns, body), created: true),
             ("POST", null) => await WriteAsync(context, Create(type, ns, DropDisabledFields(type, body)), created: true),
             ("PUT", { } n) => await WriteAsync(context, Replace(type, ns, n, body)),

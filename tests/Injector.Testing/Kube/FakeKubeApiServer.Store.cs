@@ -95,6 +95,27 @@ public sealed partial class FakeKubeApiServer
     public JsonObject Put(ResourceType type, string json)
         => Put(type, JsonNode.Parse(json)?.AsObject() ?? throw new ArgumentException("Not a JSON object.", nameof(json)));
 
+    /// <summary>
+    /// Puts each object of a manifest stream under the registered type of its apiVersion and kind, as
+    /// <c>kubectl apply</c> would create them (no kustomize run: the files are taken as they are).
+    /// </summary>
+    public void PutManifests(string yaml)
+    {
+        foreach (var node in YamlJson.ParseAll(yaml))
+        {
+            var obj = node?.AsObject() ?? throw new ArgumentException("A manifest document is not an object.", nameof(yaml));
+            var apiVersion = obj["apiVersion"]?.GetValue<string>();
+            var kind = obj["kind"]?.GetValue<string>();
+            ResourceType? type;
+            lock (_gate)
+            {
+                type = _types.Values.FirstOrDefault(t => t.ApiVersion == apiVersion && t.Kind == kind);
+            }
+
+            Put(type ?? throw new ArgumentException($"{apiVersion} {kind} is not a registered type.", nameof(yaml)), obj);
+        }
+    }
+
     /// <summary>A copy of a stored object, or null.</summary>
     public JsonObject? Get(ResourceType type, string? namespaceName, string name)
     {

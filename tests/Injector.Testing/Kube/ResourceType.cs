@@ -32,11 +32,23 @@ public sealed record ResourceType(string ApiPrefix, string Plural, string Kind, 
     public static readonly ResourceType ValidatingWebhookConfigurations =
         new("/apis/admissionregistration.k8s.io/v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false);
 
+    public static readonly ResourceType Endpoints = new("/api/v1", "endpoints", "Endpoints", true);
+    public static readonly ResourceType EndpointSlices = new("/apis/discovery.k8s.io/v1", "endpointslices", "EndpointSlice", true);
+
+    public static readonly ResourceType ClusterRoles = new("/apis/rbac.authorization.k8s.io/v1", "clusterroles", "ClusterRole", false);
+    public static readonly ResourceType ClusterRoleBindings = new("/apis/rbac.authorization.k8s.io/v1", "clusterrolebindings", "ClusterRoleBinding", false);
+    public static readonly ResourceType Roles = new("/apis/rbac.authorization.k8s.io/v1", "roles", "Role", true);
+    public static readonly ResourceType RoleBindings = new("/apis/rbac.authorization.k8s.io/v1", "rolebindings", "RoleBinding", true);
+
+    /// <summary>Create-only: answered by <see cref="RbacAuthorizer"/> from the stored roles and bindings, never stored.</summary>
+    public static readonly ResourceType SubjectAccessReviews = new("/apis/authorization.k8s.io/v1", "subjectaccessreviews", "SubjectAccessReview", false);
+
     /// <summary>What a new server knows without <see cref="FakeKubeApiServer.Register"/>.</summary>
     public static readonly IReadOnlyList<ResourceType> Builtin =
     [
         Namespaces, Secrets, ConfigMaps, Pods, Services, ServiceAccounts, Deployments, StatefulSets, DaemonSets,
         ReplicaSets, Jobs, CronJobs, MutatingWebhookConfigurations, ValidatingWebhookConfigurations,
-        NetworkPolicies, Leases, Events,
+        NetworkPolicies, Leases, Events, Endpoints, EndpointSlices, ClusterRoles, ClusterRoleBindings, Roles, RoleBindings,
+        SubjectAccessReviews,
     ];
 }
