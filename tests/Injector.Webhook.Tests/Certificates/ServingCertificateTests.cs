@@ -55,7 +55,7 @@ public sealed class ServingCertificateTests
         File.WriteAllText(Path.Combine(broken, "tls.key"), "garbage");
         Swap(secret, "..2026_broken");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!reloads.GetMeasurementSnapshot().Any(m => Equals(m.Tags["outcome"], "failed")))
+        while (!reloads.GetMeasurementSnapshot().Any(m => Equals(m.Tags["result"], "failure")))
         {
             Assert.True(DateTime.UtcNow < deadline, "the broken renewal was never noticed");
             await Task.Delay(50);
