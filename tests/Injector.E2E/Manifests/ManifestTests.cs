@@ -48,6 +48,32 @@ public sealed class ManifestTests
         Assert.Equal(documents, manifests.Objects.Count);
     }
 
+    /// <summary>
+    /// The recommended labels on every object, and never in a selector: a Deployment's selector is immutable, so a
+    /// version there would fail every upgrade, and a Service or PDB selecting on it would drop the other version's pods.
+    /// </summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryObject_HasTheRecommendedLabels_AndNoSelectorChangesAcrossVersions(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+
+        foreach (var obj in m.Objects)
+        {
+            var metadata = Assert.IsAssignableFrom<IMetadata<V1ObjectMeta>>(obj).Metadata;
+            foreach (var label in new[] { "app.kubernetes.io/part-of", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by" })
+            {
+                Assert.True(metadata.Labels?.ContainsKey(label) == true, $"{kustomization}: {obj.GetType().Name} {metadata.Name} lacks the label {label}.");
+            }
+        }
+
+        string[] stable = ["app.kubernetes.io/component", "app.kubernetes.io/name"];
+        var deployment = m.Single<V1Deployment>(WebhookName);
+        Assert.Equal(stable, deployment.Spec.Selector.MatchLabels.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(stable, m.Single<V1Service>(WebhookName).Spec.Selector.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(stable, m.Single<V1PodDisruptionBudget>(WebhookName).Spec.Selector.MatchLabels.Keys.Order(StringComparer.Ordinal));
+    }
+
     [KubectlFact]
     public void StrictLoading_RejectsUnknownFields()
     {

@@ -27,10 +27,15 @@ internal sealed class RenderedManifests
         var directory = ManifestPaths.Of(kustomization);
         var result = await ExternalTool.RunAsync(kubectl, ["kustomize", directory], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, $"kubectl kustomize {kustomization} failed:\n{result.StandardError}");
+        return Load(kustomization, result.StandardOutput);
+    }
 
+    /// <summary>Rendered YAML from elsewhere (e.g. <c>make dist</c>), loaded as strictly; <paramref name="name"/> labels failures.</summary>
+    public static RenderedManifests Load(string name, string yaml)
+    {
         // strict: an unknown field (a typo, or a field at the wrong level) throws instead of being dropped.
-        var objects = KubernetesYaml.LoadAllFromString(result.StandardOutput, ManifestTypeMap.Create(), strict: true);
-        return new RenderedManifests(kustomization, result.StandardOutput, objects);
+        var objects = KubernetesYaml.LoadAllFromString(yaml, ManifestTypeMap.Create(), strict: true);
+        return new RenderedManifests(name, yaml, objects);
     }
 
     public IEnumerable<T> All<T>() => Objects.OfType<T>();
