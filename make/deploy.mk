@@ -20,6 +20,9 @@ manifests: ## Render dist/install.yaml (cert-manager) and dist/install-self-sign
 .PHONY: dist
 dist: ## The release files: both install manifests, every image pinned to one tag that is neither dev nor latest.
 	@case "$(IMG_TAG)" in dev|latest) echo "make dist: IMG_TAG=$(IMG_TAG) is not a release tag" >&2; exit 1 ;; esac
+	@if [[ "$(VERSION)" =~ ^[0-9]+\.[0-9]+\.[0-9]+$$ ]] && ! grep -qF '## [$(VERSION)]' CHANGELOG.md; then \
+		echo "make dist: CHANGELOG.md has no '## [$(VERSION)]' entry for this release (docs/release.md)" >&2; exit 1; \
+	fi
 	@$(MAKE) --no-print-directory manifests VERSION=$(VERSION) IMG_TAG=$(IMG_TAG) IMAGE_REPOSITORY=$(IMAGE_REPOSITORY)
 	@for f in $(DIST)/install.yaml $(DIST)/install-self-signed.yaml; do \
 		if grep -nE '(image:|ProxyImage:) ' "$$f" | grep -vE ':$(IMG_TAG)$$'; then \
