@@ -206,6 +206,81 @@ public sealed class ManifestTests
         }
     }
 
+    /// <summary>The webhook's pods accept its HTTPS port only (admission, probes and /metrics share it), from anywhere:
+    /// the API server is rarely a selectable pod.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task WebhookNetworkPolicy_AdmitsOnlyTheHttpsPort(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var deployment = m.Single<V1Deployment>(WebhookName);
+        var policy = m.Single<V1NetworkPolicy>(WebhookName);
+
+        Assert.Equal(InstallNamespace, policy.Metadata.NamespaceProperty);
+        Assert.True(LabelSelectors.Matches(policy.Spec.PodSelector, deployment.Spec.Template.Metadata.Labels.AsReadOnly()));
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        var rule = Assert.Single(policy.Spec.Ingress);
+        Assert.Null(rule.FromProperty);
+        var port = Assert.Single(rule.Ports);
+        Assert.Equal("TCP", port.Protocol);
+        var https = Assert.Single(deployment.Spec.Template.Spec.Containers[0].Ports);
+        Assert.Contains(port.Port.Value, new[] { https.Name, https.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.All(m.All<V1NetworkPolicy>(), p => Assert.Equal(WebhookName, p.Metadata.Name));
+    }
+
+    /// <summary>failurePolicy Fail makes the webhook critical: it runs in a class of its own, below the system classes.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task Deployment_RunsInItsOwnPriorityClass(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var name = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec.PriorityClassName;
+
+        Assert.False(string.IsNullOrEmpty(name));
+        Assert.False(name.StartsWith("system-", StringComparison.Ordinal), "system-* classes are meant for kube-system");
+        var priority = m.Single<V1PriorityClass>(name);
+        Assert.NotNull(priority.Value);
+        Assert.InRange(priority.Value.Value, 1, 1_999_999_999);
+        Assert.NotEqual(true, priority.GlobalDefault);
+    }
+
+    /// <summary>Secrets read on demand need only <c>get</c>: the component turns the cache off and narrows the rule to match.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task SecretsOnDemandComponent_LeavesOnlyGetOnSecrets(string overlay)
+    {
+        var m = RenderedManifests.Load(overlay, await RenderWithComponentAsync(overlay, "components/secrets-on-demand"));
+        var before = await RenderAsync(overlay);
+
+        var rule = Assert.Single(m.Single<V1ClusterRole>("tls-injector").Rules, r => r.Resources.Contains("secrets"));
+        Assert.Equal(["get"], rule.Verbs);
+        Assert.Contains(Assert.Single(before.Single<V1ClusterRole>("tls-injector").Rules, r => r.Resources.Contains("secrets")).Verbs, v => v == "watch");
+        var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
+        Assert.Equal("false", m.Single<V1ConfigMap>(pod.Containers[0].EnvFrom.Single().ConfigMapRef.Name).Data["Webhook__CacheSecrets"]);
+        Assert.All(m.All<V1ClusterRole>().SelectMany(r => r.Rules).Where(r => r.Resources.Contains("secrets")), r => Assert.Equal(["get"], r.Verbs));
+    }
+
+    private static async Task<string> RenderWithComponentAsync(string kustomization, string component)
+    {
+        var dir = Directory.CreateTempSubdirectory("tls-injector-component-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of(kustomization))}"]
+                components: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of(component))}"]
+                """);
+            var result = await Support.ExternalTool.RunAsync(Support.ExternalTool.Find("kubectl")!, ["kustomize", dir], TimeSpan.FromSeconds(60));
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            return result.StandardOutput;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static void AssertCommon(
         string name, string? failurePolicy, string sideEffects, string? matchPolicy, int? timeoutSeconds,
         IList<string> reviewVersions, Admissionregistrationv1WebhookClientConfig clientConfig, V1LabelSelector? namespaceSelector, string path)
