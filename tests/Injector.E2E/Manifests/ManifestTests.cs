@@ -249,7 +249,7 @@ public sealed class ManifestTests
     [MemberData(nameof(Overlays))]
     public async Task SecretsOnDemandComponent_LeavesOnlyGetOnSecrets(string overlay)
     {
-        var m = RenderedManifests.Load(overlay, await RenderWithComponentAsync(overlay, "components/secrets-on-demand"));
+        var m = await RenderedManifests.RenderWithComponentAsync(overlay, "components/secrets-on-demand");
         var before = await RenderAsync(overlay);
 
         var rule = Assert.Single(m.Single<V1ClusterRole>("tls-injector").Rules, r => r.Resources.Contains("secrets"));
@@ -258,27 +258,6 @@ public sealed class ManifestTests
         var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
         Assert.Equal("false", m.Single<V1ConfigMap>(pod.Containers[0].EnvFrom.Single().ConfigMapRef.Name).Data["Webhook__CacheSecrets"]);
         Assert.All(m.All<V1ClusterRole>().SelectMany(r => r.Rules).Where(r => r.Resources.Contains("secrets")), r => Assert.Equal(["get"], r.Verbs));
-    }
-
-    private static async Task<string> RenderWithComponentAsync(string kustomization, string component)
-    {
-        var dir = Directory.CreateTempSubdirectory("tls-injector-component-").FullName;
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of(kustomization))}"]
-                components: ["{Path.GetRelativePath(dir, Support.ManifestPaths.Of(component))}"]
-                """);
-            var result = await Support.ExternalTool.RunAsync(Support.ExternalTool.Find("kubectl")!, ["kustomize", dir], TimeSpan.FromSeconds(60));
-            Assert.True(result.ExitCode == 0, result.StandardError);
-            return result.StandardOutput;
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
     }
 
     private static void AssertCommon(
