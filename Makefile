@@ -7,9 +7,26 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 SOLUTION := Injector.sln
 
+# One version for every assembly, image and manifest: MinVer's, from the nearest git tag vX.Y.Z (docs/release.md).
+# Computed on first use only (it runs MSBuild), then kept. IMG_TAG and REGISTRY move the images `make images`
+# builds, the proxy image the webhook and CLI built by it inject, and the images `make dist` pins.
+VERSION ?= $(eval VERSION := $(shell hack/version.sh))$(VERSION)
+IMG_TAG ?= $(VERSION)
+REGISTRY ?=
+IMAGE_REPOSITORY ?= $(if $(REGISTRY),$(REGISTRY)/)tls-injector
+WEBHOOK_IMAGE = $(IMAGE_REPOSITORY)/webhook:$(IMG_TAG)
+PROXY_IMAGE = $(IMAGE_REPOSITORY)/tls-proxy:$(IMG_TAG)
+
 .PHONY: help
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_.-]+:.*##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+.PHONY: version
+version: ## Print the version and the two image references (what `make images` builds and `make dist` pins).
+	@test -n "$(VERSION)" || { echo "make: hack/version.sh printed no version" >&2; exit 1; }
+	@echo "version        $(VERSION)"
+	@echo "webhook image  $(WEBHOOK_IMAGE)"
+	@echo "proxy image    $(PROXY_IMAGE)"
 
 .PHONY: restore
 restore: ## Restore NuGet packages.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds tls-injector/webhook:dev and tls-injector/tls-proxy:dev.
+# Builds IMAGE_REPOSITORY/webhook:IMG_TAG and IMAGE_REPOSITORY/tls-proxy:IMG_TAG (make images passes both). The
+# webhook is built with the same two values, so the proxy image it injects by default is the one built here.
 #   docker mode:  the multi-stage Dockerfiles (src/Injector.Webhook/Dockerfile, src/Injector.Proxy/Dockerfile),
 #                 which pull the .NET SDK and runtime base images.
 #   scratch mode: no base image at all. Publishes on this machine, stages a root filesystem holding the
@@ -17,8 +18,9 @@ Usage: hack/build-images.sh [--mode auto|docker|scratch] [--only webhook|proxy] 
   --source DIR   repository checkout to build from (default: this one), e.g. an export of another branch
   -h, --help     show this help
 
-Environment: WEBHOOK_IMAGE (default tls-injector/webhook:dev), PROXY_IMAGE (default tls-injector/tls-proxy:dev),
-SDK_IMAGE (default mcr.microsoft.com/dotnet/sdk:10.0, probed in auto mode), STAGE (default artifacts/image-stage).
+Environment: IMG_TAG (default: the version), IMAGE_REPOSITORY (default tls-injector), VERSION (default: hack/version.sh;
+stamped into the binaries, which a Docker build cannot compute without .git), SDK_IMAGE (default
+mcr.microsoft.com/dotnet/sdk:10.0, probed in auto mode), STAGE (default artifacts/image-stage).
 USAGE
 }
 
@@ -42,8 +44,14 @@ done
 [[ "$mode" =~ ^(auto|docker|scratch)$ ]] || die "--mode must be auto, docker or scratch, got '$mode'."
 [[ -z "$only" || "$only" =~ ^(webhook|proxy)$ ]] || die "--only must be webhook or proxy, got '$only'."
 
-webhook_image="${WEBHOOK_IMAGE:-tls-injector/webhook:dev}"
-proxy_image="${PROXY_IMAGE:-tls-injector/tls-proxy:dev}"
+version="${VERSION:-$("$repo/hack/version.sh")}"
+tag="${IMG_TAG:-$version}"
+repository="${IMAGE_REPOSITORY:-tls-injector}"
+webhook_image="$repository/webhook:$tag"
+proxy_image="$repository/tls-proxy:$tag"
+# What every publish below gets, and the Dockerfiles as build arguments: the version, and the image the webhook injects.
+build_properties=(-p:MinVerVersionOverride="$version" -p:ImageRepository="$repository" -p:ImageTag="$tag")
+build_args=(--build-arg "VERSION=$version" --build-arg "IMAGE_REPOSITORY=$repository" --build-arg "IMAGE_TAG=$tag")
 sdk_image="${SDK_IMAGE:-mcr.microsoft.com/dotnet/sdk:10.0}"
 stage="${STAGE:-$repo/artifacts/image-stage}"
 
@@ -101,7 +109,7 @@ stage_base() {
 
 build_webhook() {
   if [[ "$mode" == docker ]]; then
-    docker build -f "$source_dir/src/Injector.Webhook/Dockerfile" -t "$webhook_image" "$source_dir"
+    docker build -f "$source_dir/src/Injector.Webhook/Dockerfile" "${build_args[@]}" -t "$webhook_image" "$source_dir"
     return
   fi
   need dotnet "install the .NET 10 SDK"
@@ -109,13 +117,13 @@ build_webhook() {
   rm -rf "$context" && mkdir -p "$context/rootfs/app"
   log "publishing the webhook with NativeAOT (linux-x64), as its Dockerfile does"
   if dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 \
-      -p:PublishAot=true -o "$work/webhook" >&2; then
+      -p:PublishAot=true "${build_properties[@]}" -o "$work/webhook" >&2; then
     install -m 0755 "$work/webhook/Injector.Webhook" "$context/rootfs/app/Injector.Webhook"
     cp "$work/webhook/appsettings.json" "$context/rootfs/app/"
   else
     log "NativeAOT publish failed (is clang installed? apt-get install clang zlib1g-dev); falling back to a self-contained publish"
     dotnet publish "$source_dir/src/Injector.Webhook/Injector.Webhook.csproj" -c Release -r linux-x64 --self-contained \
-      -o "$context/rootfs/app" >&2
+      "${build_properties[@]}" -o "$context/rootfs/app" >&2
   fi
   stage_base "$context/rootfs"
   stage_libraries "$context/rootfs" "$context/rootfs/app/Injector.Webhook" "$context"/rootfs/app/*.so
@@ -126,7 +134,7 @@ build_webhook() {
 build_proxy() {
   if [[ "$mode" == docker ]]; then
     [[ -f "$source_dir/src/Injector.Proxy/Dockerfile" ]] || die "src/Injector.Proxy/Dockerfile does not exist yet; use --mode scratch."
-    docker build -f "$source_dir/src/Injector.Proxy/Dockerfile" -t "$proxy_image" "$source_dir"
+    docker build -f "$source_dir/src/Injector.Proxy/Dockerfile" "${build_args[@]}" -t "$proxy_image" "$source_dir"
     return
   fi
   need dotnet "install the .NET 10 SDK"
@@ -134,13 +142,13 @@ build_proxy() {
   rm -rf "$context" && mkdir -p "$context/rootfs" "$work/proxy"
   log "publishing the proxy with NativeAOT (linux-x64)"
   if dotnet publish "$source_dir/src/Injector.Proxy/Injector.Proxy.csproj" -c Release -r linux-x64 \
-      -p:PublishAot=true -o "$work/proxy" >&2; then
+      -p:PublishAot=true "${build_properties[@]}" -o "$work/proxy" >&2; then
     log "NativeAOT publish succeeded"
   else
     log "NativeAOT publish failed (is clang installed? apt-get install clang); falling back to a self-contained single file"
     rm -rf "$work/proxy" && mkdir -p "$work/proxy"
     dotnet publish "$source_dir/src/Injector.Proxy/Injector.Proxy.csproj" -c Release -r linux-x64 --self-contained \
-      -p:PublishAot=false -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o "$work/proxy" >&2
+      "${build_properties[@]}" -p:PublishAot=false -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o "$work/proxy" >&2
   fi
   [[ -x "$work/proxy/tls-proxy" ]] || die "the publish produced no tls-proxy binary in $work/proxy."
   install -m 0755 "$work/proxy/tls-proxy" "$context/rootfs/tls-proxy"

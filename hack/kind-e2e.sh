@@ -10,7 +10,7 @@ Usage: hack/kind-e2e.sh [--name NAME] [--keep] [--skip-images] [--filter EXPR]
 
   --name NAME     kind cluster name (default: tls-injector-e2e)
   --keep          keep the cluster afterwards (its kubeconfig path is printed)
-  --skip-images   do not run `make images`; load the existing tls-injector/*:dev images
+  --skip-images   do not run `make images`; load the existing tls-injector/*:dev images (make images IMG_TAG=dev)
   --filter EXPR   passed to `dotnet test --filter` (e.g. FullyQualifiedName~Admission)
   -h, --help      show this help
 
@@ -103,10 +103,10 @@ kind "${create_args[@]}" >&2
 
 if [[ $skip_images -eq 0 ]]; then
   log "building images"
-  make -C "$repo" images >&2
+  make -C "$repo" images IMG_TAG=dev >&2
 fi
 for image in tls-injector/webhook:dev tls-injector/tls-proxy:dev; do
-  docker image inspect "$image" >/dev/null 2>&1 || die "image $image is missing; run make images."
+  docker image inspect "$image" >/dev/null 2>&1 || die "image $image is missing; run make images IMG_TAG=dev."
   kind load docker-image --name "$name" "$image" >&2
 done
 for image in ${E2E_PRELOAD_IMAGES:-nginxinc/nginx-unprivileged:1.27-alpine curlimages/curl:8.11.1}; do

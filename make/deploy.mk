@@ -7,16 +7,32 @@ KUBECONFIG ?= $(HOME)/.kube/config
 IMAGE_MODE ?= auto
 E2E_PROJECT := tests/Injector.E2E
 
+RENDER = IMG_TAG=$(IMG_TAG) IMAGE_REPOSITORY=$(IMAGE_REPOSITORY) KUBECTL=$(KUBECTL) hack/render-manifests.sh
+
 .PHONY: manifests
-manifests: ## Render dist/install.yaml (cert-manager) and dist/install-self-signed.yaml with kubectl kustomize.
+manifests: ## Render dist/install.yaml (cert-manager) and dist/install-self-signed.yaml, images pinned to IMG_TAG.
+	@test -n "$(IMG_TAG)" || { echo "make: no version; is git and the .NET SDK installed?" >&2; exit 1; }
 	@mkdir -p $(DIST)
-	$(KUBECTL) kustomize manifests/overlays/cert-manager > $(DIST)/install.yaml
-	$(KUBECTL) kustomize manifests/overlays/self-signed > $(DIST)/install-self-signed.yaml
-	@echo "wrote $(DIST)/install.yaml and $(DIST)/install-self-signed.yaml"
+	$(RENDER) manifests/overlays/cert-manager > $(DIST)/install.yaml
+	$(RENDER) manifests/overlays/self-signed > $(DIST)/install-self-signed.yaml
+	@echo "wrote $(DIST)/install.yaml and $(DIST)/install-self-signed.yaml ($(WEBHOOK_IMAGE), $(PROXY_IMAGE))"
+
+.PHONY: dist
+dist: ## The release files: both install manifests, every image pinned to one tag that is neither dev nor latest.
+	@case "$(IMG_TAG)" in dev|latest) echo "make dist: IMG_TAG=$(IMG_TAG) is not a release tag" >&2; exit 1 ;; esac
+	@if [[ "$(VERSION)" =~ ^[0-9]+\.[0-9]+\.[0-9]+$$ ]] && ! grep -qF '## [$(VERSION)]' CHANGELOG.md; then \
+		echo "make dist: CHANGELOG.md has no '## [$(VERSION)]' entry for this release (docs/release.md)" >&2; exit 1; \
+	fi
+	@$(MAKE) --no-print-directory manifests VERSION=$(VERSION) IMG_TAG=$(IMG_TAG) IMAGE_REPOSITORY=$(IMAGE_REPOSITORY)
+	@for f in $(DIST)/install.yaml $(DIST)/install-self-signed.yaml; do \
+		if grep -nE '(image:|ProxyImage:) ' "$$f" | grep -vE ':$(IMG_TAG)$$'; then \
+			echo "make dist: $$f has an image not tagged $(IMG_TAG) (above)" >&2; exit 1; \
+		fi; \
+	done
 
 .PHONY: images
-images: ## Build tls-injector/webhook:dev and tls-injector/tls-proxy:dev (IMAGE_MODE=auto|docker|scratch).
-	hack/build-images.sh --mode $(IMAGE_MODE)
+images: ## Build tls-injector/webhook and tls-proxy tagged IMG_TAG (REGISTRY=… prefixes both; IMAGE_MODE=auto|docker|scratch).
+	VERSION=$(VERSION) IMG_TAG=$(IMG_TAG) IMAGE_REPOSITORY=$(IMAGE_REPOSITORY) hack/build-images.sh --mode $(IMAGE_MODE)
 
 .PHONY: e2e
 e2e: ## Run tests/Injector.E2E against the cluster of KUBECONFIG (tls-injector must be installed or run-local).

@@ -3,7 +3,6 @@ PROXY_PROJECT := src/Injector.Proxy/Injector.Proxy.csproj
 PROXY_TESTS := tests/Injector.Proxy.Tests/Injector.Proxy.Tests.csproj
 PROXY_RID ?= linux-x64
 PROXY_ARTIFACTS ?= artifacts
-PROXY_IMAGE ?= tls-injector/tls-proxy:0.1.0
 
 .PHONY: proxy-build
 proxy-build: ## Build the proxy (IL, for tests and debugging).
@@ -27,8 +26,8 @@ proxy-aot: proxy-aot-deps ## Publish the NativeAOT binary to artifacts/tls-proxy
 	@ls -l $(PROXY_ARTIFACTS)/tls-proxy
 
 .PHONY: proxy-image
-proxy-image: ## Build the proxy image with a local Docker engine.
-	docker build -f src/Injector.Proxy/Dockerfile -t $(PROXY_IMAGE) .
+proxy-image: ## Build the proxy image (PROXY_IMAGE, the one make images builds) with a local Docker engine.
+	docker build -f src/Injector.Proxy/Dockerfile --build-arg VERSION=$(VERSION) -t $(PROXY_IMAGE) .
 
 .PHONY: proxy-bench
 proxy-bench: proxy-aot ## Benchmark tls-proxy against haproxy, nginx and stunnel4 on loopback (see docs/benchmarks/proxy.md).

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Injector.Webhook;
 
 /// <summary>Builds the webhook's host: used by <c>Program</c> and by the tests, so both run the same thing.</summary>
-internal static class WebhookApp
+internal static partial class WebhookApp
 {
     /// <summary>The host's switch (a host setting, so it must come in with the arguments) for watching configuration files.</summary>
     private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
@@ -53,6 +53,7 @@ internal static class WebhookApp
 
         var app = builder.Build();
         ValidateOptions(app.Services);
+        Log.Starting(app.Logger, BuildInfo.Version, app.Services.GetRequiredService<IOptions<InjectorOptions>>().Value.ProxyImage);
         // No request-logging middleware: each admission writes its own line (Admission/AdmissionLog.cs); probes and
         // scrapes are not logged, and a failure outside the admission pipeline is logged by Kestrel at Error.
         app.MapAdmission();
@@ -94,6 +95,12 @@ internal static class WebhookApp
         {
             throw new OptionsValidationException("Injector and Webhook", typeof(WebhookOptions), failures);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, Microsoft.Extensions.Logging.LogLevel.Information, "tls-injector webhook {Version} starting; injects {ProxyImage}")]
+        public static partial void Starting(Microsoft.Extensions.Logging.ILogger logger, string version, string proxyImage);
     }
 
     /// <summary><c>--self-signed</c> is the documented switch; configuration binding knows it as <c>--Webhook:SelfSigned=true</c>.</summary>

@@ -9,7 +9,7 @@ namespace Injector.Core.Audit;
 /// <summary>
 /// Finds running pods the webhook should have changed and did not: escaped pods (opted in by the contract's
 /// rules, no <c>tls-proxy</c>) and stale ones (their sidecar's <c>settingsHash</c> no longer matches what their
-/// annotations and namespace defaults give). The pain it answers: with <c>failurePolicy: Ignore</c>, or with a pod
+/// annotations and namespace defaults give, or it runs another image than the configured one, e.g. after an upgrade). The pain it answers: with <c>failurePolicy: Ignore</c>, or with a pod
 /// created before its namespace opted in, a pod runs in plaintext and nothing says so (kuma#3293).
 /// Pure: the caller lists the pods and namespaces; <c>tls-injector audit</c> and the webhook's loop share it.
 /// </summary>
@@ -100,12 +100,20 @@ public static class PodAuditor
             };
         }
 
+        // After an upgrade every injected pod runs the previous tls-proxy until it is recreated.
+        var image = RunningSidecar.Image(spec);
+        var imageChange = image is not null && image != options.ProxyImage ? $"image: {image} -> {options.ProxyImage}" : null;
         if (finding.CurrentHash == status.SettingsHash)
         {
-            return null;
+            return imageChange is null ? null : finding with { Problem = AuditProblem.Stale, Changes = [imageChange], Reason = $"stale: {imageChange}" };
         }
 
         var changes = RunningSidecar.Changes(spec, resolution.Settings);
+        if (changes is not null && imageChange is not null)
+        {
+            changes = [.. changes, imageChange];
+        }
+
         return finding with
         {
             Problem = AuditProblem.Stale,

@@ -11,11 +11,13 @@ namespace Injector.Core.Audit;
 /// </summary>
 internal static class RunningSidecar
 {
+    /// <summary>The image the sidecar runs, or null when the pod has none.</summary>
+    public static string? Image(V1PodSpec spec) => Proxy(spec)?.Image;
+
     /// <summary>Each setting that differs, as <c>name: old -> new</c>; null when the sidecar cannot be read back.</summary>
     public static IReadOnlyList<string>? Changes(V1PodSpec spec, TlsSettings current)
     {
-        var proxy = spec.InitContainers?.FirstOrDefault(c => c.Name == ContractNames.ProxyContainerName)
-            ?? spec.Containers.FirstOrDefault(c => c.Name == ContractNames.ProxyContainerName);
+        var proxy = Proxy(spec);
         if (proxy is null)
         {
             return null;
@@ -54,4 +56,8 @@ internal static class RunningSidecar
         var volumeName = proxy.VolumeMounts?.FirstOrDefault(m => m.MountPath == directory)?.Name;
         return spec.Volumes?.FirstOrDefault(v => v.Name == volumeName)?.Secret?.SecretName;
     }
+
+    private static V1Container? Proxy(V1PodSpec spec)
+        => spec.InitContainers?.FirstOrDefault(c => c.Name == ContractNames.ProxyContainerName)
+           ?? spec.Containers.FirstOrDefault(c => c.Name == ContractNames.ProxyContainerName);
 }

@@ -11,9 +11,9 @@ public sealed record InjectorOptions
 {
     public const string SectionName = "Injector";
 
-    /// <summary>Image of the <c>tls-proxy</c> sidecar.</summary>
+    /// <summary>Image of the <c>tls-proxy</c> sidecar. Default <see cref="BuildInfo.ProxyImage"/>, the proxy of this build.</summary>
     [Required]
-    public string ProxyImage { get; set; } = "tls-injector/tls-proxy:0.1.0";
+    public string ProxyImage { get; set; } = BuildInfo.ProxyImage;
 
     /// <summary><c>Always</c>, <c>IfNotPresent</c> or <c>Never</c>. Default <c>IfNotPresent</c>.</summary>
     [RegularExpression("^(Always|IfNotPresent|Never)$")]

@@ -74,6 +74,7 @@ internal sealed partial class ProxyHost : IAsyncDisposable
     public void Start()
     {
         _log.Begin(LogLevel.Information, LogEvents.Starting, "Starting tls-proxy")
+            .Add("Version", ProxyMetrics.Version)
             .Add("Routes", _settings.Routes.Select(r => r.ToString()))
             .Add("Mtls", _settings.Mtls.ToWire()).Add("MinTlsVersion", _settings.MinTlsVersion)
             .Add("Plaintext", _settings.Plaintext.ToWire()).Add("HealthPort", _settings.HealthPort)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Injector.Proxy.Forwarding;
 using Injector.Proxy.Serving;
@@ -35,6 +36,12 @@ internal sealed class ProxyMetrics
         _accepted = new long[routes.Count];
         _handshakes = new long[routes.Count];
     }
+
+    /// <summary>This build's version without build metadata (the git tag, via MinVer), e.g. <c>0.1.0</c>.</summary>
+    public static string Version { get; } = InformationalVersion().Split('+')[0];
+
+    /// <summary>The git commit this build was made from, or <c>unknown</c>.</summary>
+    public static string Revision { get; } = InformationalVersion().Split('+', 2) is [_, var commit] ? commit : "unknown";
 
     public long ActiveConnections => Interlocked.Read(ref _active);
 
@@ -123,24 +130,24 @@ internal sealed class ProxyMetrics
         Sample(text, "tls_proxy_plaintext_connections_total", "action=\"reject\"", Interlocked.Read(ref _plaintextRejected));
         Sample(text, "tls_proxy_plaintext_connections_total", "action=\"redirect\"", Interlocked.Read(ref _plaintextRedirected));
 
-        Header(text, "tls_proxy_certificate_not_after_seconds", "gauge", "Expiry of the served certificate, Unix seconds; absent before the first load.");
+        Header(text, "tls_proxy_certificate_expiry_timestamp_seconds", "gauge", "Expiry of the served certificate, Unix seconds; absent before the first load.");
         if (store.Current is { } current)
         {
-            Sample(text, "tls_proxy_certificate_not_after_seconds", null, current.NotAfter.ToUnixTimeSeconds());
+            Sample(text, "tls_proxy_certificate_expiry_timestamp_seconds", null, current.NotAfter.ToUnixTimeSeconds());
         }
 
         if (store.ClientCaDirectory is not null)
         {
-            Header(text, "tls_proxy_client_ca_not_after_seconds", "gauge", "Earliest expiry among the trusted client CAs, Unix seconds.");
+            Header(text, "tls_proxy_client_ca_expiry_timestamp_seconds", "gauge", "Earliest expiry among the trusted client CAs, Unix seconds.");
             if (store.ClientCaNotAfter is { } caNotAfter)
             {
-                Sample(text, "tls_proxy_client_ca_not_after_seconds", null, caNotAfter.ToUnixTimeSeconds());
+                Sample(text, "tls_proxy_client_ca_expiry_timestamp_seconds", null, caNotAfter.ToUnixTimeSeconds());
             }
         }
 
-        Header(text, "tls_proxy_certificate_reload_total", "counter", "Certificate loads, by result (a failure keeps the previous certificate).");
-        Sample(text, "tls_proxy_certificate_reload_total", "result=\"success\"", ReloadSuccesses);
-        Sample(text, "tls_proxy_certificate_reload_total", "result=\"failure\"", ReloadFailures);
+        Header(text, "tls_proxy_certificate_reloads_total", "counter", "Certificate loads, by result (a failure keeps the previous certificate).");
+        Sample(text, "tls_proxy_certificate_reloads_total", "result=\"success\"", ReloadSuccesses);
+        Sample(text, "tls_proxy_certificate_reloads_total", "result=\"failure\"", ReloadFailures);
 
         Header(text, "tls_proxy_app_probes_total", "counter", "App probes run for the kubelet, by result.");
         Sample(text, "tls_proxy_app_probes_total", "result=\"success\"", Interlocked.Read(ref _probes) - Interlocked.Read(ref _probeFailures));
@@ -148,8 +155,14 @@ internal sealed class ProxyMetrics
 
         Header(text, "tls_proxy_ready", "gauge", "1 when /readyz answers 200.");
         Sample(text, "tls_proxy_ready", null, ready ? 1 : 0);
+
+        Header(text, "tls_proxy_build_info", "gauge", "Always 1; the labels are the running build's version and git commit.");
+        Sample(text, "tls_proxy_build_info", $"version=\"{Version}\",revision=\"{Revision}\"", 1);
         return text.ToString();
     }
+
+    private static string InformationalVersion()
+        => typeof(ProxyMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     private static void Header(StringBuilder text, string name, string type, string help)
         => text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')

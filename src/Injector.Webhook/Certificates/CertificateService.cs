@@ -72,11 +72,11 @@ internal sealed partial class CertificateService(
         switch (outcome)
         {
             case ReloadOutcome.Reloaded:
-                metrics.RecordCertificateReload("reloaded");
+                metrics.RecordCertificateReload(success: true);
                 Log.CertificateReloaded(logger, store.CertificateDirectory, store.Current?.Subject, store.Current?.NotAfter);
                 break;
             case ReloadOutcome.Failed:
-                metrics.RecordCertificateReload("failed");
+                metrics.RecordCertificateReload(success: false);
                 Log.CertificateReloadFailed(logger, store.CertificateDirectory, store.LastError ?? "unknown error");
                 break;
             default:

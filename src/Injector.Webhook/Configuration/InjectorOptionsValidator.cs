@@ -26,7 +26,7 @@ internal sealed class InjectorOptionsValidator : IValidateOptions<InjectorOption
         Quantity("Injector:Resources:MemoryLimit", resources.MemoryLimit, errors);
         if (string.IsNullOrWhiteSpace(options.ProxyImage))
         {
-            errors.Add("Injector:ProxyImage is empty. Hint: set it to the tls-proxy image, e.g. tls-injector/tls-proxy:dev.");
+            errors.Add($"Injector:ProxyImage is empty. Hint: remove the setting to use this build's {BuildInfo.ProxyImage}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

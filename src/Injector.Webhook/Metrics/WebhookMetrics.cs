@@ -46,7 +46,7 @@ internal sealed class WebhookMetrics
         _relists = meter.CreateCounter<long>("tls_injector_webhook_cache_relists", description: "Full relists of an API cache, by reason.");
         _watchEvents = meter.CreateCounter<long>("tls_injector_webhook_cache_watch_events", description: "Watch events applied to an API cache, by type.");
         _watchErrors = meter.CreateCounter<long>("tls_injector_webhook_cache_watch_errors", description: "Watches of an API cache that ended in a relist, by reason (unreadable: a line that is not a watch event).");
-        _certificateReloads = meter.CreateCounter<long>("tls_injector_webhook_certificate_reloads", description: "Serving certificate reload attempts that changed something or failed, by outcome.");
+        _certificateReloads = meter.CreateCounter<long>("tls_injector_webhook_certificate_reloads", description: "Serving certificate reload attempts that changed something or failed, by result (success, failure).");
 
         meter.CreateObservableGauge("tls_injector_webhook_cache_objects", () => _caches.Select(c => new Measurement<int>(c.Value.Count(), Tag("resource", c.Key))), description: "Objects held in an API cache.");
         meter.CreateObservableGauge("tls_injector_webhook_cache_synced", () => _caches.Select(c => new Measurement<int>(c.Value.Synced() ? 1 : 0, Tag("resource", c.Key))), description: "1 once an API cache has listed, else 0.");
@@ -58,8 +58,12 @@ internal sealed class WebhookMetrics
             description: "Pods the last audit found without tls-proxy (missing) or with stale or invalid sidecar settings; 0 on replicas that do not lead.");
         meter.CreateObservableGauge("tls_injector_webhook_audit_leader", () => _audit is { } audit ? [new Measurement<int>(audit.Leading() ? 1 : 0)] : Array.Empty<Measurement<int>>(),
             description: "1 on the replica that holds the audit Lease.");
+        // Split as Prometheus' own build_info is: version without build metadata, revision the commit.
         var version = typeof(WebhookMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        meter.CreateObservableGauge("tls_injector_webhook_build_info", () => new Measurement<int>(1, Tag("version", version)), description: "Always 1; the version label is the running build.");
+        var versionTag = Tag("version", version.Split('+')[0]);
+        var revisionTag = Tag("revision", version.Contains('+', StringComparison.Ordinal) ? version.Split('+', 2)[1] : "unknown");
+        meter.CreateObservableGauge("tls_injector_webhook_build_info", () => new Measurement<int>(1, versionTag, revisionTag),
+            description: "Always 1; the labels are the running build's version and git commit.");
     }
 
     /// <summary>One admission answered (or refused at the transport level).</summary>
@@ -87,7 +91,8 @@ internal sealed class WebhookMetrics
     /// <summary>A watch that ended in a way that forces a relist, e.g. <c>unreadable</c> for a line that is not an event.</summary>
     public void RecordWatchError(string resource, string reason) => _watchErrors.Add(1, Tag("resource", resource), Tag("reason", reason));
 
-    public void RecordCertificateReload(string outcome) => _certificateReloads.Add(1, Tag("outcome", outcome));
+    /// <summary>A reload that changed the certificate, or failed; labelled as the proxy's <c>tls_proxy_certificate_reloads_total</c>.</summary>
+    public void RecordCertificateReload(bool success) => _certificateReloads.Add(1, Tag("result", success ? "success" : "failure"));
 
     /// <summary>Exports an API cache's size and sync state, read at scrape time.</summary>
     public void ObserveCache(string resource, Func<int> count, Func<bool> synced) => _caches[resource] = (count, synced);

@@ -27,7 +27,7 @@ public sealed class InjectCommandTests
 
         var golden = File.ReadAllText(Path.Combine(GoldenDirectory, name + ".injected.yaml"));
         var expected = golden[..golden.IndexOf("# --- report", StringComparison.Ordinal)];
-        Assert.Equal(expected, stdout);
+        Assert.Equal(expected, Golden.Normalize(stdout));
         Assert.Equal(golden.Contains(": Denied:", StringComparison.Ordinal) ? ExitCodes.PolicyErrors : ExitCodes.Ok, code);
         Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
     }

@@ -221,6 +221,38 @@ public sealed class PodAuditorTests
         Assert.StartsWith("stale: settings hash sha256:0000000000000000 is now ", finding.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>After an upgrade the configured image moves on, and every pod still running the old sidecar is reported.</summary>
+    [Theory]
+    [InlineData("native")]
+    [InlineData("classic")]
+    public void ReportsStale_WhenTheSidecarRunsAnotherImage(string mode)
+    {
+        var ns = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), ns, mode);
+        var upgraded = Options with { ProxyImage = "registry.example/tls-injector/tls-proxy:9.0.0" };
+
+        var finding = PodAuditor.Audit(injected, ns, upgraded);
+
+        Assert.NotNull(finding);
+        Assert.Equal(AuditProblem.Stale, finding.Problem);
+        Assert.Equal([$"image: {Options.ProxyImage} -> registry.example/tls-injector/tls-proxy:9.0.0"], finding.Changes);
+        Assert.Equal($"stale: image: {Options.ProxyImage} -> registry.example/tls-injector/tls-proxy:9.0.0", finding.Reason);
+        Assert.Equal(finding.InjectedHash, finding.CurrentHash);
+    }
+
+    [Fact]
+    public void ReportsStale_WithTheImage_AmongChangedSettings()
+    {
+        var before = Namespace("shop", "enabled", "web-tls");
+        var injected = Inject(Pod("web"), before, "native");
+        var after = before with { Annotations = new Dictionary<string, string>(before.Annotations) { ["tls-injector.io/min-tls-version"] = "1.3" } };
+
+        var finding = PodAuditor.Audit(injected, after, Options with { ProxyImage = "tls-injector/tls-proxy:9.0.0" });
+
+        Assert.NotNull(finding);
+        Assert.Equal(["min-tls-version: 1.2 -> 1.3", $"image: {Options.ProxyImage} -> tls-injector/tls-proxy:9.0.0"], finding.Changes);
+    }
+
     [Fact]
     public void Ignores_ContainerNamedTlsProxy_WithoutStatus()
     {

@@ -6,7 +6,7 @@ namespace Injector.E2E.Cluster;
 /// <summary>
 /// A throwaway K3s cluster in Docker with tls-injector installed from <c>manifests/overlays/self-signed</c>.
 /// The images <c>tls-injector/webhook:dev</c> and <c>tls-injector/tls-proxy:dev</c> must exist in the local
-/// Docker engine (<c>make images</c>); they are imported into K3s's containerd, so nothing is pulled for them.
+/// Docker engine (<c>make images IMG_TAG=dev</c>); they are imported into K3s's containerd, so nothing is pulled for them.
 /// </summary>
 internal sealed class K3sCluster : IAsyncDisposable
 {

@@ -48,6 +48,32 @@ public sealed class ManifestTests
         Assert.Equal(documents, manifests.Objects.Count);
     }
 
+    /// <summary>
+    /// The recommended labels on every object, and never in a selector: a Deployment's selector is immutable, so a
+    /// version there would fail every upgrade, and a Service or PDB selecting on it would drop the other version's pods.
+    /// </summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryObject_HasTheRecommendedLabels_AndNoSelectorChangesAcrossVersions(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+
+        foreach (var obj in m.Objects)
+        {
+            var metadata = Assert.IsAssignableFrom<IMetadata<V1ObjectMeta>>(obj).Metadata;
+            foreach (var label in new[] { "app.kubernetes.io/part-of", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by" })
+            {
+                Assert.True(metadata.Labels?.ContainsKey(label) == true, $"{kustomization}: {obj.GetType().Name} {metadata.Name} lacks the label {label}.");
+            }
+        }
+
+        string[] stable = ["app.kubernetes.io/component", "app.kubernetes.io/name"];
+        var deployment = m.Single<V1Deployment>(WebhookName);
+        Assert.Equal(stable, deployment.Spec.Selector.MatchLabels.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(stable, m.Single<V1Service>(WebhookName).Spec.Selector.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(stable, m.Single<V1PodDisruptionBudget>(WebhookName).Spec.Selector.MatchLabels.Keys.Order(StringComparer.Ordinal));
+    }
+
     [KubectlFact]
     public void StrictLoading_RejectsUnknownFields()
     {
@@ -178,6 +204,60 @@ public sealed class ManifestTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The webhook's pods accept its HTTPS port only (admission, probes and /metrics share it), from anywhere:
+    /// the API server is rarely a selectable pod.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task WebhookNetworkPolicy_AdmitsOnlyTheHttpsPort(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var deployment = m.Single<V1Deployment>(WebhookName);
+        var policy = m.Single<V1NetworkPolicy>(WebhookName);
+
+        Assert.Equal(InstallNamespace, policy.Metadata.NamespaceProperty);
+        Assert.True(LabelSelectors.Matches(policy.Spec.PodSelector, deployment.Spec.Template.Metadata.Labels.AsReadOnly()));
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        var rule = Assert.Single(policy.Spec.Ingress);
+        Assert.Null(rule.FromProperty);
+        var port = Assert.Single(rule.Ports);
+        Assert.Equal("TCP", port.Protocol);
+        var https = Assert.Single(deployment.Spec.Template.Spec.Containers[0].Ports);
+        Assert.Contains(port.Port.Value, new[] { https.Name, https.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.All(m.All<V1NetworkPolicy>(), p => Assert.Equal(WebhookName, p.Metadata.Name));
+    }
+
+    /// <summary>failurePolicy Fail makes the webhook critical: it runs in a class of its own, below the system classes.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task Deployment_RunsInItsOwnPriorityClass(string kustomization)
+    {
+        var m = await RenderAsync(kustomization);
+        var name = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec.PriorityClassName;
+
+        Assert.False(string.IsNullOrEmpty(name));
+        Assert.False(name.StartsWith("system-", StringComparison.Ordinal), "system-* classes are meant for kube-system");
+        var priority = m.Single<V1PriorityClass>(name);
+        Assert.NotNull(priority.Value);
+        Assert.InRange(priority.Value.Value, 1, 1_999_999_999);
+        Assert.NotEqual(true, priority.GlobalDefault);
+    }
+
+    /// <summary>Secrets read on demand need only <c>get</c>: the component turns the cache off and narrows the rule to match.</summary>
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task SecretsOnDemandComponent_LeavesOnlyGetOnSecrets(string overlay)
+    {
+        var m = await RenderedManifests.RenderWithComponentAsync(overlay, "components/secrets-on-demand");
+        var before = await RenderAsync(overlay);
+
+        var rule = Assert.Single(m.Single<V1ClusterRole>("tls-injector").Rules, r => r.Resources.Contains("secrets"));
+        Assert.Equal(["get"], rule.Verbs);
+        Assert.Contains(Assert.Single(before.Single<V1ClusterRole>("tls-injector").Rules, r => r.Resources.Contains("secrets")).Verbs, v => v == "watch");
+        var pod = m.Single<V1Deployment>(WebhookName).Spec.Template.Spec;
+        Assert.Equal("false", m.Single<V1ConfigMap>(pod.Containers[0].EnvFrom.Single().ConfigMapRef.Name).Data["Webhook__CacheSecrets"]);
+        Assert.All(m.All<V1ClusterRole>().SelectMany(r => r.Rules).Where(r => r.Resources.Contains("secrets")), r => Assert.Equal(["get"], r.Verbs));
     }
 
     private static void AssertCommon(

@@ -5,7 +5,7 @@ namespace Injector.E2E.Manifests;
 
 /// <summary>
 /// The <c>apiVersion/kind</c> → model map for strict loading: every built-in model of KubernetesClient
-/// plus the cert-manager kinds the overlay uses. A document of any other kind fails the load.
+/// plus the cert-manager kinds the overlay uses and the Prometheus Operator kinds of components/monitoring. A document of any other kind fails the load.
 /// </summary>
 internal static class ManifestTypeMap
 {
@@ -25,6 +25,9 @@ internal static class ManifestTypeMap
 
         map["cert-manager.io/v1/Certificate"] = typeof(CertManagerCertificate);
         map["cert-manager.io/v1/Issuer"] = typeof(CertManagerIssuer);
+        map["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor);
+        map["monitoring.coreos.com/v1/PodMonitor"] = typeof(PodMonitor);
+        map["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule);
         return map;
     }
 }

@@ -27,10 +27,38 @@ internal sealed class RenderedManifests
         var directory = ManifestPaths.Of(kustomization);
         var result = await ExternalTool.RunAsync(kubectl, ["kustomize", directory], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, $"kubectl kustomize {kustomization} failed:\n{result.StandardError}");
+        return Load(kustomization, result.StandardOutput);
+    }
 
+    /// <summary><paramref name="kustomization"/> with a component added, as a user's own kustomization on top of it would.</summary>
+    public static async Task<RenderedManifests> RenderWithComponentAsync(string kustomization, string component)
+    {
+        var kubectl = ExternalTool.Find("kubectl") ?? throw new InvalidOperationException("kubectl is not on PATH.");
+        var dir = Directory.CreateTempSubdirectory("tls-injector-component-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: ["{Path.GetRelativePath(dir, ManifestPaths.Of(kustomization))}"]
+                components: ["{Path.GetRelativePath(dir, ManifestPaths.Of(component))}"]
+                """);
+            var result = await ExternalTool.RunAsync(kubectl, ["kustomize", dir], TimeSpan.FromSeconds(60));
+            Assert.True(result.ExitCode == 0, $"kubectl kustomize {kustomization} + {component} failed:\n{result.StandardError}");
+            return Load($"{kustomization} + {component}", result.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Rendered YAML from elsewhere (e.g. <c>make dist</c>), loaded as strictly; <paramref name="name"/> labels failures.</summary>
+    public static RenderedManifests Load(string name, string yaml)
+    {
         // strict: an unknown field (a typo, or a field at the wrong level) throws instead of being dropped.
-        var objects = KubernetesYaml.LoadAllFromString(result.StandardOutput, ManifestTypeMap.Create(), strict: true);
-        return new RenderedManifests(kustomization, result.StandardOutput, objects);
+        var objects = KubernetesYaml.LoadAllFromString(yaml, ManifestTypeMap.Create(), strict: true);
+        return new RenderedManifests(name, yaml, objects);
     }
 
     public IEnumerable<T> All<T>() => Objects.OfType<T>();

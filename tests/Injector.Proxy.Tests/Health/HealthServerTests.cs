@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Injector.Proxy.Metrics;
 using Injector.Proxy.Tests.Support;
 using Injector.Testing;
 using Injector.Tls.ProxyContract;
@@ -49,14 +50,19 @@ public sealed class HealthServerTests : IDisposable
             "tls_proxy_bytes_total{direction=\"client_to_app\"} 5",
             "tls_proxy_bytes_total{direction=\"app_to_client\"} 5",
             "tls_proxy_forwarded_connections_total{outcome=\"completed\"} 1",
-            "tls_proxy_certificate_reload_total{result=\"success\"} 1",
+            "tls_proxy_certificate_reloads_total{result=\"success\"} 1",
             "tls_proxy_ready 1",
+            $"tls_proxy_build_info{{version=\"{ProxyMetrics.Version}\",revision=\"{ProxyMetrics.Revision}\"}} 1",
         })
         {
             Assert.Contains(line + "\n", body, StringComparison.Ordinal);
         }
 
-        Assert.Contains("# TYPE tls_proxy_certificate_not_after_seconds gauge", body, StringComparison.Ordinal);
+        Assert.Contains("# TYPE tls_proxy_certificate_expiry_timestamp_seconds gauge", body, StringComparison.Ordinal);
+        Assert.Matches(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$", ProxyMetrics.Version);
+        Assert.Matches("^[0-9a-f]{40}$", ProxyMetrics.Revision);
+        var starting = await proxy.Log.WaitForAsync("starting");
+        Assert.Equal(ProxyMetrics.Version, starting.GetProperty("Version").GetString());
     }
 
     [Fact]

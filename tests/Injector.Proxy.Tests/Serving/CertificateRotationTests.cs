@@ -95,9 +95,9 @@ public sealed class CertificateRotationTests : IDisposable
         await Task.Delay(2500);
         Assert.Equal(1, proxy.Host.Metrics.ReloadFailures);
         var (_, metrics) = await proxy.GetHealthAsync("/metrics");
-        Assert.Contains("tls_proxy_certificate_reload_total{result=\"failure\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("tls_proxy_certificate_reload_total{result=\"success\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains($"tls_proxy_certificate_not_after_seconds {new DateTimeOffset(good.NotAfter).ToUnixTimeSeconds()}", metrics, StringComparison.Ordinal);
+        Assert.Contains("tls_proxy_certificate_reloads_total{result=\"failure\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("tls_proxy_certificate_reloads_total{result=\"success\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"tls_proxy_certificate_expiry_timestamp_seconds {new DateTimeOffset(good.NotAfter).ToUnixTimeSeconds()}", metrics, StringComparison.Ordinal);
         Assert.Equal(200, (await proxy.GetHealthAsync("/readyz")).Status);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Injector.Core.Configuration;
 using Injector.Core.Manifests;
 using Injector.Testing;
 using Injector.Testing.Kube;
@@ -60,7 +59,7 @@ public sealed class InjectionGoldenTests
             var namespaceName = template.Namespace ?? defaultNamespace;
             using var response = await host.PostAsync("/mutate", Review(pod, namespaceName).ToJsonString());
             var answer = await AdmissionAnswer.ReadAsync(response);
-            var mutated = answer.Patch is { } patch ? JsonPatchApplier.Apply(pod, patch) : pod;
+            var mutated = JsonNode.Parse(Golden.Normalize((answer.Patch is { } patch ? JsonPatchApplier.Apply(pod, patch) : pod).ToJsonString()))!;
 
             var want = ManifestInjector.Template(expected[obj.Document.Number].Typed!, defaultNamespace)!;
             var wanted = PodOf(want.Metadata, want.Spec);
@@ -78,13 +77,8 @@ public sealed class InjectionGoldenTests
     /// </summary>
     private static (Dictionary<string, string?> Settings, bool SidecarGate, string Namespace) ReadHeader(string input)
     {
-        var defaults = new InjectorOptions();
-        var settings = new Dictionary<string, string?>
-        {
-            // Core's goldens are made with InjectorOptions' defaults; appsettings.json names a dev image.
-            ["Injector:ProxyImage"] = defaults.ProxyImage,
-            ["POD_NAMESPACE"] = "tls-injector",
-        };
+        // No Injector:ProxyImage: the webhook's default is the image the goldens normalize (BuildInfo.ProxyImage).
+        var settings = new Dictionary<string, string?> { ["POD_NAMESPACE"] = "tls-injector" };
         var gate = true;
         var ns = "default";
         foreach (var line in input.Split('\n').TakeWhile(l => l.StartsWith('#')))

@@ -65,7 +65,7 @@ public sealed class ServingCertificateTests
         File.WriteAllText(Path.Combine(broken, "tls.key"), "garbage");
         Swap(secret, "..2026_broken");
         clock.Advance(PollInterval);
-        Assert.Contains(reloads.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "failed"));
+        Assert.Contains(reloads.GetMeasurementSnapshot(), m => Equals(m.Tags["result"], "failure"));
         Assert.Equal(second.Thumbprint, (await Handshake.ConnectAsync(host.BaseAddress)).Certificate.Thumbprint);
         using var health = await host.Client.GetAsync(new Uri(host.BaseAddress, "/readyz"));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);

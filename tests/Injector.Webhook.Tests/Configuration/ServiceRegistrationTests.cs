@@ -43,7 +43,7 @@ public sealed class ServiceRegistrationTests
             Assert.NotEmpty(app.Services.GetServices(type));
         }
 
-        Assert.Equal("tls-injector/tls-proxy:dev", app.Services.GetRequiredService<IOptions<InjectorOptions>>().Value.ProxyImage);
+        Assert.Equal(BuildInfo.ProxyImage, app.Services.GetRequiredService<IOptions<InjectorOptions>>().Value.ProxyImage);
         Assert.Equal(8443, app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.Port);
         Assert.Equal(5, app.Services.GetServices<IHostedService>().Count(h => h.GetType().Assembly == typeof(WebhookApp).Assembly));
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Injector.Core.Configuration;
 using Injector.Testing;
 using Injector.Testing.Kube;
 using Injector.Webhook.Tests.Support;
@@ -170,12 +171,25 @@ public sealed class ObservabilityTests
         Assert.Equal(11, PrometheusText.Value(text, "tls_injector_webhook_cache_objects{resource=\"namespaces\"}"));
         Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_ready"));
         Assert.True(PrometheusText.Value(text, "tls_injector_webhook_certificate_expiry_timestamp_seconds") > DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        Assert.Equal(1, PrometheusText.Value(text, "tls_injector_webhook_build_info"));
+        var (version, revision) = (BuildInfo.Version.Split('+')[0], BuildInfo.Version.Split('+')[1]);
+        Assert.Equal(1, PrometheusText.Value(text, $"tls_injector_webhook_build_info{{version=\"{version}\",revision=\"{revision}\"}}"));
         Assert.Contains("# TYPE tls_injector_webhook_request_duration_seconds histogram", text, StringComparison.Ordinal);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
         {
             Assert.Matches(@"^[a-z_]+(\{[^}]*\})? -?[0-9.eE+-]+$", line);
         }
+    }
+
+    [Fact]
+    public async Task LogsItsVersionAndTheSidecarImage_AtStart()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.LoadFixtures();
+        await using var host = await WebhookHost.StartAsync(api, new Dictionary<string, string?> { ["Injector:ProxyImage"] = "registry.example/tls-proxy:7" });
+
+        var starting = Assert.Single(host.Logs.Events, e => e.MessageTemplate.Text.StartsWith("tls-injector webhook {Version} starting", StringComparison.Ordinal));
+        Assert.Equal(BuildInfo.Version, CollectingSink.Property(starting, "Version"));
+        Assert.Equal("registry.example/tls-proxy:7", CollectingSink.Property(starting, "ProxyImage"));
     }
 
     [Fact]
