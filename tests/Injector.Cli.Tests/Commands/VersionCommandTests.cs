@@ -41,7 +41,7 @@ public sealed class VersionCommandTests
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal(string.Empty, stderr);
-        Assert.Equal($"Client: {Stamped}\nWebhook: 1.4.0 (image tls-injector/webhook:dev, 2/2 ready, namespace tls-injector)\n", stdout);
+        Assert.Equal($"Client: {Stamped}\nWebhook: 1.4.0 (image tls-injector/webhook:1.4.0, 2/2 ready, namespace tls-injector)\n", stdout);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class VersionCommandTests
 
         Assert.Equal(ExitCodes.Ok, code);
         var report = StrictJson.Deserialize<ReportJson>(json);
-        Assert.Equal(new WebhookJson("tls-injector", "1.4.0", "tls-injector/webhook:dev", 2, 2), report.Webhook);
+        Assert.Equal(new WebhookJson("tls-injector", "1.4.0", "tls-injector/webhook:1.4.0", 2, 2), report.Webhook);
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(json), YamlJson.Parse(yaml)), yaml);
     }
 
@@ -69,7 +69,7 @@ public sealed class VersionCommandTests
         var (code, stdout, _) = await RunAsync(["--cluster", "--kubeconfig", cluster.Kubeconfig]);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Contains("Webhook: unknown (image tls-injector/webhook:dev", stdout, StringComparison.Ordinal);
+        Assert.Contains("Webhook: unknown (image tls-injector/webhook:1.4.0", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

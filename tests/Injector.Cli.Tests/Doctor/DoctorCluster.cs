@@ -57,6 +57,9 @@ internal sealed class DoctorCluster : IAsyncDisposable
 
         var deployment = Api.Get(ResourceType.Deployments, Namespace, "tls-injector-webhook")!;
         deployment["metadata"]!["labels"]!["app.kubernetes.io/version"] = "1.4.0";
+
+        // What kustomize's images: writes into a rendered install; the base names the image without a tag.
+        deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "tls-injector/webhook:1.4.0";
         deployment["status"] = new JsonObject { ["replicas"] = 2, ["readyReplicas"] = 2 };
         Api.Put(ResourceType.Deployments, deployment);
 

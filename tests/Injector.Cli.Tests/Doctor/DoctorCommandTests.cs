@@ -34,7 +34,7 @@ public sealed class DoctorCommandTests(ITestOutputHelper log)
         Assert.DoesNotContain("fix:", stdout, StringComparison.Ordinal);
         Assert.Contains("✔ 10 check(s): 10 passed, 0 warning(s), 0 failed.", stdout, StringComparison.Ordinal);
         Assert.Contains("Kubernetes v1.28.7: SidecarMode Auto injects classic sidecars", stdout, StringComparison.Ordinal);
-        Assert.Contains("2/2 replica(s) ready, version 1.4.0, image tls-injector/webhook:dev", stdout, StringComparison.Ordinal);
+        Assert.Contains("2/2 replica(s) ready, version 1.4.0, image tls-injector/webhook:1.4.0", stdout, StringComparison.Ordinal);
         Assert.Contains("tls-injector-webhook has 2 ready endpoint(s)", stdout, StringComparison.Ordinal);
         Assert.Contains($"verifies the certificate served for {DoctorCluster.ServiceDns}", stdout, StringComparison.Ordinal);
         Assert.Contains("1 namespace(s) labelled tls-injector.io/injection=enabled: shop.", stdout, StringComparison.Ordinal);
