@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
+using Injector.Proxy.Identity;
 using Injector.Proxy.Metrics;
 
 namespace Injector.Proxy.Forwarding;
@@ -26,11 +27,13 @@ internal sealed class DuplexForwarder
     private readonly Socket _appSocket;
     private readonly ProxyMetrics _metrics;
     private readonly TimeSpan _linger;
+    private readonly HttpRequestRelay? _requests;
     private long _fromClient;
     private long _toClient;
 
     // clientTransport is the socket stream under the SslStream: it tells the client's reset from a clean end of stream.
-    public DuplexForwarder(SslStream client, SocketStream clientTransport, Socket clientSocket, SocketStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger)
+    // identityLine, in http-header mode only, makes the client-to-app direction an HTTP/1.x relay that sets the header.
+    public DuplexForwarder(SslStream client, SocketStream clientTransport, Socket clientSocket, SocketStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger, byte[]? identityLine = null)
     {
         _client = client;
         _clientTransport = clientTransport;
@@ -39,11 +42,18 @@ internal sealed class DuplexForwarder
         _appSocket = appSocket;
         _metrics = metrics;
         _linger = linger;
+        if (identityLine is not null)
+        {
+            _requests = new HttpRequestRelay(identityLine, bytes => Count(upstream: true, bytes));
+        }
     }
 
     public long BytesFromClient => _fromClient;
 
     public long BytesToClient => _toClient;
+
+    /// <summary>In http-header mode, why the relay stopped passing requests on; null otherwise.</summary>
+    public string? RequestRejection => _requests?.Rejection;
 
     /// <summary>Runs until both directions are done, one side fails, or <paramref name="abort"/> fires. Never throws.</summary>
     public async Task<(ForwardOutcome Outcome, Exception? Error)> RunAsync(CancellationToken abort)
@@ -82,7 +92,9 @@ internal sealed class DuplexForwarder
 
     private async Task<(ForwardOutcome, Exception?)> ClientToAppAsync(CancellationToken cancellationToken)
     {
-        var result = await PumpAsync(_client, _app, ClientBufferSize, upstream: true, cancellationToken).ConfigureAwait(false);
+        var result = _requests is null
+            ? await PumpAsync(_client, _app, ClientBufferSize, upstream: true, cancellationToken).ConfigureAwait(false)
+            : await _requests.RunAsync(_client, _app, cancellationToken).ConfigureAwait(false);
         if (result.Outcome == ForwardOutcome.Completed && _clientTransport.PeerReset is { } reset)
         {
             return (ForwardOutcome.ClientError, reset);
@@ -100,6 +112,7 @@ internal sealed class DuplexForwarder
     private async Task<(ForwardOutcome, Exception?)> AppToClientAsync(CancellationToken cancellationToken)
     {
         var result = await PumpAsync(_app, _client, AppBufferSize, upstream: false, cancellationToken).ConfigureAwait(false);
+        _requests?.ResponsesEnded();
         if (result.Outcome != ForwardOutcome.Completed)
         {
             return result;
@@ -161,6 +174,11 @@ internal sealed class DuplexForwarder
                 if (read == 0)
                 {
                     return (ForwardOutcome.Completed, null);
+                }
+
+                if (!upstream)
+                {
+                    _requests?.ObserveResponse(buffer.AsSpan(0, read));
                 }
 
                 try
