@@ -59,6 +59,10 @@ internal sealed class DuplexForwarder
     public async Task<(ForwardOutcome Outcome, Exception? Error)> RunAsync(CancellationToken abort)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+
+        // The copies read and write without a token: stopping shuts both sockets down once, which ends whatever is
+        // pending, instead of every read registering and removing a cancellation callback of its own.
+        using var shutdownOnStop = stop.Token.UnsafeRegister(static state => ((DuplexForwarder)state!).ShutdownBoth(), this);
         var upstream = ClientToAppAsync(stop.Token);
         var downstream = AppToClientAsync(stop.Token);
 
@@ -142,7 +146,8 @@ internal sealed class DuplexForwarder
 
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="sink"/> until the source ends (Completed), a side fails,
-    /// or the copy is cancelled (Aborted). Failures are attributed to the side that failed.
+    /// or the copy is stopped (Aborted: the sockets were shut down, so whatever a read or write returned then means
+    /// nothing). Failures are attributed to the side that failed.
     /// </summary>
     private async Task<(ForwardOutcome Outcome, Exception? Error)> PumpAsync(Stream source, Stream sink, int bufferSize, bool upstream, CancellationToken cancellationToken)
     {
@@ -160,15 +165,20 @@ internal sealed class DuplexForwarder
                         // Wait for data without holding a buffer: an idle keep-alive connection then costs no buffer
                         // (SslStream passes a zero-byte read to the socket when it has nothing decrypted;
                         // dotnet/runtime#49000). Most resets arrive here, while the connection is idle.
-                        await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                        await source.ReadAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                         buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
                     }
 
-                    read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
+                    read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
                 {
-                    return (sourceFailed, ex);
+                    return cancellationToken.IsCancellationRequested ? (ForwardOutcome.Aborted, null) : (sourceFailed, ex);
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return (ForwardOutcome.Aborted, null);
                 }
 
                 if (read == 0)
@@ -183,11 +193,11 @@ internal sealed class DuplexForwarder
 
                 try
                 {
-                    await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await sink.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (IOException ex)
                 {
-                    return (sinkFailed, ex);
+                    return cancellationToken.IsCancellationRequested ? (ForwardOutcome.Aborted, null) : (sinkFailed, ex);
                 }
 
                 Count(upstream, read);
@@ -228,6 +238,20 @@ internal sealed class DuplexForwarder
         {
             _toClient += bytes;
             _metrics.AddBytesToClient(bytes);
+        }
+    }
+
+    private void ShutdownBoth()
+    {
+        foreach (var socket in (ReadOnlySpan<Socket>)[_clientSocket, _appSocket])
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
         }
     }
 

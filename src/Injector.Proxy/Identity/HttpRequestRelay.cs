@@ -75,9 +75,12 @@ internal sealed partial class HttpRequestRelay
 
             return (ForwardOutcome.Completed, null);
         }
-        catch (Exception ex) when (ex is IOException or AuthenticationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or AuthenticationException)
         {
-            return (_writing ? ForwardOutcome.AppError : ForwardOutcome.ClientError, ex);
+            // A stopped copy shuts the sockets down, which fails what was pending: that is the stop, not a side's fault.
+            return cancellationToken.IsCancellationRequested
+                ? (ForwardOutcome.Aborted, null)
+                : (_writing ? ForwardOutcome.AppError : ForwardOutcome.ClientError, ex);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
