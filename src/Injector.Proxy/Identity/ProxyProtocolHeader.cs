@@ -20,6 +20,7 @@ internal static class ProxyProtocolHeader
 {
     private static readonly byte[] Signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
+    private const byte VersionLocal = 0x20;
     private const byte VersionProxy = 0x21;
     private const byte TcpOverIPv4 = 0x11;
     private const byte TcpOverIPv6 = 0x21;
@@ -43,6 +44,19 @@ internal static class ProxyProtocolHeader
     public const byte ClientCertConnection = 0x02;
 
     private const int MaxLength = ushort.MaxValue;
+
+    /// <summary>
+    /// The header of a connection the proxy opens itself (a health check): command LOCAL, no addresses; the receiver
+    /// uses the connection's own.
+    /// </summary>
+    public static byte[] Local()
+    {
+        var header = new byte[Signature.Length + 4];
+        Signature.CopyTo(header, 0);
+        header[12] = VersionLocal;
+        header[13] = Unspecified;
+        return header;
+    }
 
     /// <summary>
     /// The header for a connection from <paramref name="source"/> to <paramref name="destination"/>;

@@ -32,12 +32,17 @@ public sealed class IdentityFixture : IDisposable
     public string ExpectedHeaderValue =>
         $"Hash={Convert.ToHexStringLower(SHA256.HashData(Client.RawData))};Subject=\"CN=frontend\";URI={Spiffe};DNS={Dns}";
 
-    internal ProxyHarness Start(int appPort, string identity, string mtls = "required")
+    internal ProxyHarness Start(int appPort, string identity, string mtls = "required", string? appProbes = null)
     {
         var env = ProxyHarness.Environment(appPort, _server.Directory);
         env[ProxyEnvironment.Mtls] = mtls;
         env[ProxyEnvironment.ClientCaDirectory] = _clientCa.Directory;
         env[ProxyEnvironment.ClientIdentity] = identity;
+        if (appProbes is not null)
+        {
+            env[ProxyEnvironment.AppProbes] = appProbes;
+        }
+
         return ProxyHarness.Start(env);
     }
 

@@ -62,6 +62,27 @@ public sealed class ProxyProtocolTests(IdentityFixture identity) : IClassFixture
         Assert.DoesNotContain(subs, t => t.Type is 0x22 or 0xE0 or 0xE1 or 0xE2);
     }
 
+    [Fact]
+    public async Task AppProbe_OpensItsConnectionWithALocalHeader_SoAnAppThatRequiresOneAnswers()
+    {
+        // An app that, like nginx with `listen ... proxy_protocol`, drops a connection that does not start with a header.
+        await using var app = new EchoApp(async (socket, ct) =>
+        {
+            var header = new byte[16];
+            await socket.ReceiveAsync(header, SocketFlags.None, ct);
+            if (header.AsSpan(0, 12).SequenceEqual(Signature) && header[12] == 0x20 && header[13] == 0 && header[14] == 0 && header[15] == 0)
+            {
+                await socket.ReceiveAsync(new byte[4096], SocketFlags.None, ct);
+                await socket.SendAsync("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"u8.ToArray(), ct);
+            }
+        });
+        await using var proxy = identity.Start(app.Port, "proxy-protocol", appProbes: $$$"""{"/app-health/app/readyz":{"port":{{{app.Port}}},"path":"/ready"}}""");
+
+        var (status, _) = await proxy.GetHealthAsync("/app-health/app/readyz");
+
+        Assert.Equal(204, status);
+    }
+
     /// <summary>Sends nothing, and reads what the app echoes: the header the proxy wrote before any client byte.</summary>
     private static async Task<Header> ReadHeaderAsync(Stream tls)
     {
