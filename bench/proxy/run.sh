@@ -5,6 +5,11 @@
 #
 #   bench/proxy/run.sh                      # after `make proxy-aot`
 #   DURATION=4 PROXIES="tls-proxy haproxy" bench/proxy/run.sh
+#   ROUNDS=7 PROXIES="tls-proxy tls-proxy-b nginx" TLS_PROXY_BIN_B=/tmp/other/tls-proxy bench/proxy/run.sh
+#
+# With ROUNDS set, only keep-alive requests/s is measured, in rounds that take the proxies in turn (A B C A B C ...),
+# so load from elsewhere on the machine falls on all of them alike; the table gives every round and the median.
+# That is the same-run comparison a change to the data path is judged by.
 #
 # Needs: haproxy nginx libnginx-mod-stream stunnel4 wrk curl openssl python3 (apt-get install -y ...).
 set -euo pipefail
@@ -12,6 +17,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BIN=${TLS_PROXY_BIN:-$ROOT/artifacts/tls-proxy}
+BIN_B=${TLS_PROXY_BIN_B:-$BIN}     # the binary of the tls-proxy-b variant (an A/B of two builds)
+ROUNDS=${ROUNDS:-0}
 DURATION=${DURATION:-6}            # seconds per load step
 CONNS=${CONNS:-32}                 # wrk connections
 HANDSHAKERS=${HANDSHAKERS:-8}      # parallel `openssl s_time -new` clients
@@ -23,7 +30,10 @@ PROXIES=${PROXIES:-"tls-proxy haproxy nginx stunnel"}
 BACKEND_PORT=19080
 # tls-proxy-pool: the same binary with socket continuations queued to the thread pool (the .NET default; tls-proxy
 # itself runs them inline on the epoll threads, see src/Injector.Proxy/Hosting/SocketEngineMode.cs).
-declare -A PORT=([tls-proxy]=19443 [haproxy]=19444 [nginx]=19445 [stunnel]=19446 [tls-proxy-pool]=19447)
+# tls-proxy-mtls: mTLS optional (wrk sends no client certificate); tls-proxy-xfcc: the same plus client-identity
+# http-header, so each request is parsed and rewritten (no identity line is added: no certificate). The two together
+# give the cost of http-header mode over the plain L4 copy.
+declare -A PORT=([tls-proxy]=19443 [haproxy]=19444 [nginx]=19445 [stunnel]=19446 [tls-proxy-pool]=19447 [tls-proxy-mtls]=19448 [tls-proxy-xfcc]=19449 [tls-proxy-b]=19450)
 
 for tool in haproxy nginx stunnel4 wrk curl openssl python3; do
     command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is missing: apt-get install -y haproxy nginx libnginx-mod-stream stunnel4 wrk curl openssl python3" >&2; exit 1; }
@@ -48,6 +58,9 @@ mkdir -p "$WORK/cert" "$WORK/www"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/cert/tls.key" -out "$WORK/cert/tls.crt" 2>/dev/null
 cat "$WORK/cert/tls.crt" "$WORK/cert/tls.key" > "$WORK/combined.pem"
+mkdir -p "$WORK/client-ca"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=bench client CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -keyout /dev/null -out "$WORK/client-ca/ca.crt" 2>/dev/null
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$WORK/www/small"
 truncate -s "${BIG_MIB}M" "$WORK/www/big"   # sparse: served from page cache, no disk in the measurement
 
@@ -99,6 +112,9 @@ command_of() {
     case "$1" in
         tls-proxy) echo "env TLS_PROXY_ROUTES=${PORT[tls-proxy]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19021 SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
         tls-proxy-pool) echo "env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 TLS_PROXY_ROUTES=${PORT[tls-proxy-pool]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19022 SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
+        tls-proxy-b) echo "env TLS_PROXY_ROUTES=${PORT[tls-proxy-b]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19025 SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN_B" ;;
+        tls-proxy-mtls) echo "env TLS_PROXY_ROUTES=${PORT[tls-proxy-mtls]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19023 TLS_PROXY_MTLS=optional TLS_PROXY_CLIENT_CA_DIR=$WORK/client-ca SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
+        tls-proxy-xfcc) echo "env TLS_PROXY_ROUTES=${PORT[tls-proxy-xfcc]}=$BACKEND_PORT TLS_PROXY_CERT_DIR=$WORK/cert TLS_PROXY_HEALTH_PORT=19024 TLS_PROXY_MTLS=optional TLS_PROXY_CLIENT_CA_DIR=$WORK/client-ca TLS_PROXY_CLIENT_IDENTITY=http-header SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent $BIN" ;;
         haproxy) echo "haproxy -db -f $WORK/haproxy.cfg" ;;
         nginx) echo "nginx -c $WORK/nginx.conf" ;;
         stunnel) echo "stunnel4 $WORK/stunnel.conf" ;;
@@ -146,6 +162,34 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BACKEND_PORT/sm
 BASE_P99=$(wrk_p99 -t1 -c1 -d"${DURATION}s" "http://127.0.0.1:$BACKEND_PORT/small")
 BASE_RPS=$(wrk_rps -t2 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$BACKEND_PORT/small")
 BASE_MIBS=$(stream_mibs "http://127.0.0.1:$BACKEND_PORT/big")
+
+if (( ROUNDS > 0 )); then
+    declare -A ROUND
+    for round in $(seq 1 "$ROUNDS"); do
+        for name in $PROXIES; do
+            # shellcheck disable=SC2046
+            start_bg "$name" "$WORK/$name.pid" $(command_of "$name")
+            wait_port "${PORT[$name]}"
+            sleep 0.5
+            ROUND[$name,$round]=$(wrk_rps -t2 -c"$CONNS" -d"${DURATION}s" "https://127.0.0.1:${PORT[$name]}/small")
+            echo "round $round $name ${ROUND[$name,$round]}" >&2
+            kill "$(cat "$WORK/$name.pid")" 2>/dev/null || true
+            sleep 0.5
+        done
+    done
+    {
+        echo "| keep-alive requests/s (wrk -c$CONNS, ${DURATION}s) | $(echo $PROXIES | sed 's/ / | /g') |"
+        echo "|---|$(for _ in $PROXIES; do printf -- '---|'; done)"
+        for round in $(seq 1 "$ROUNDS"); do
+            printf '| round %s |' "$round"; for name in $PROXIES; do printf ' %s |' "${ROUND[$name,$round]}"; done; echo
+        done
+        first=${PROXIES%% *}
+        median() { for r in $(seq 1 "$ROUNDS"); do echo "${ROUND[$1,$r]}"; done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+        printf '| **median** |'; for name in $PROXIES; do printf ' **%s** |' "$(median "$name")"; done; echo
+        printf '| median ÷ %s |' "$first"; for name in $PROXIES; do awk -v a="$(median "$name")" -v b="$(median "$first")" 'BEGIN { printf " %.2f |", a / b }'; done; echo
+    } | tee "$WORK/results.md"
+    exit 0
+fi
 
 declare -A READY IDLE HS RESUMED RPS P99 MIBS HELD
 for name in $PROXIES; do

@@ -19,6 +19,12 @@ public static class ContractNames
     public const string MinTlsVersion = Prefix + "min-tls-version";
     public const string Plaintext = Prefix + "plaintext";
 
+    /// <summary>
+    /// Extension: <c>none</c> (default), <c>proxy-protocol</c> or <c>http-header</c>: how the app learns which
+    /// verified client calls. Needs <c>mtls</c> optional or required.
+    /// </summary>
+    public const string ClientIdentity = Prefix + "client-identity";
+
     /// <summary>Extension: <c>true</c> sets well-known environment variables so the app binds its protected ports to 127.0.0.1.</summary>
     public const string BindLoopback = Prefix + "bind-loopback";
 
@@ -45,7 +51,7 @@ public static class ContractNames
     /// <summary>Annotation keys a user may set (the status key is the injector's own).</summary>
     public static readonly IReadOnlySet<string> UserAnnotations = new HashSet<string>(StringComparer.Ordinal)
     {
-        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext, BindLoopback, ProxyExit,
+        Secret, Ports, Mtls, ClientCaSecret, AllowedClients, MinTlsVersion, Plaintext, BindLoopback, ProxyExit, ClientIdentity,
     };
 
     /// <summary>Namespaces that are never injected, whatever their labels say.</summary>

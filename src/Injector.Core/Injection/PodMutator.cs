@@ -67,6 +67,7 @@ internal static partial class PodMutator
             ClientCaDirectory = clientCaDirectory,
             Mtls = settings.Mtls,
             AllowedClients = settings.AllowedClients,
+            ClientIdentityMode = settings.ClientIdentityMode,
             MinTlsVersion = settings.MinTlsVersion,
             Plaintext = settings.Plaintext,
             HealthPort = options.HealthPort,

@@ -53,6 +53,8 @@ public static partial class SettingsResolver
 
         var allowed = ResolveAllowedClients(values, mtls, errors);
 
+        var identity = ResolveClientIdentity(values, mtls, errors);
+
         var minText = values.Get(ContractNames.MinTlsVersion);
         var minVersion = WireValues.Tls12;
         if (minText is not null && !WireValues.TryParseMinTlsVersion(minText, out minVersion))
@@ -97,6 +99,7 @@ public static partial class SettingsResolver
             Mtls = mtls,
             ClientCaSecretName = mtls == MtlsMode.Disabled ? null : clientCa,
             AllowedClients = allowed,
+            ClientIdentityMode = identity,
             MinTlsVersion = minVersion ?? WireValues.Tls12,
             Plaintext = plaintext,
             BindLoopback = loopbackText == ContractNames.True,
@@ -183,6 +186,31 @@ public static partial class SettingsResolver
         }
 
         return identities;
+    }
+
+    private static ClientIdentityMode ResolveClientIdentity(EffectiveAnnotations values, MtlsMode mtls, List<SettingProblem> errors)
+    {
+        var text = values.Get(ContractNames.ClientIdentity);
+        if (text is null)
+        {
+            return ClientIdentityMode.None;
+        }
+
+        if (!WireValues.TryParseClientIdentity(text, out var mode))
+        {
+            errors.Add(Problem(values, ContractNames.ClientIdentity,
+                $"is not a valid value. Fix: use {WireValues.None}, {WireValues.ProxyProtocol} (a PROXY protocol v2 header before the stream; the app must speak it) or {WireValues.HttpHeader} (an X-Forwarded-Client-Cert header on every HTTP/1.x request)."));
+            return ClientIdentityMode.None;
+        }
+
+        if (mode != ClientIdentityMode.None && mtls == MtlsMode.Disabled)
+        {
+            errors.Add(Problem(values, ContractNames.ClientIdentity,
+                $"needs verified clients, but {ContractNames.Mtls} is disabled. Fix: set {ContractNames.Mtls}=required (or optional) with {ContractNames.ClientCaSecret}, or remove {ContractNames.ClientIdentity}."));
+            return ClientIdentityMode.None;
+        }
+
+        return mode;
     }
 
     private static SettingProblem Problem(EffectiveAnnotations values, string key, string message)

@@ -20,6 +20,9 @@ public sealed record TlsSettings
 
     public IReadOnlyList<ClientIdentity> AllowedClients { get; init; } = [];
 
+    /// <summary>How the sidecar tells the app who the verified client is; anything but None needs mTLS.</summary>
+    public ClientIdentityMode ClientIdentityMode { get; init; } = ClientIdentityMode.None;
+
     public string MinTlsVersion { get; init; } = WireValues.Tls12;
 
     public PlaintextMode Plaintext { get; init; } = PlaintextMode.Reject;
@@ -46,6 +49,7 @@ public sealed record TlsSettings
             .Append(";plaintext=").Append(Plaintext.ToWire())
             .Append(BindLoopback ? ";loopback=true" : string.Empty) // absent when false: hashes of older pods stay valid
             .Append(ExitWithApp ? string.Empty : ";exit=manual")
+            .Append(ClientIdentityMode == ClientIdentityMode.None ? string.Empty : ";identity=" + ClientIdentityMode.ToWire())
             .ToString();
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..8]);
     }

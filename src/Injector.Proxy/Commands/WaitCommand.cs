@@ -56,7 +56,7 @@ internal static class WaitCommand
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attempt.CancelAfter(TimeSpan.FromSeconds(1));
-                var status = await HttpStatusClient.GetStatusAsync(endPoint, HealthPaths.Started, [], tls: false, attempt.Token).ConfigureAwait(false);
+                var status = await HttpStatusClient.GetStatusAsync(endPoint, ReadOnlyMemory<byte>.Empty, HealthPaths.Started, [], tls: false, attempt.Token).ConfigureAwait(false);
                 if (status == 200)
                 {
                     await stdout.WriteLineAsync($"tls-proxy wait: started after {clock.ElapsedMilliseconds} ms").ConfigureAwait(false);

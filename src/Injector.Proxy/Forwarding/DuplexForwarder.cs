@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
+using Injector.Proxy.Identity;
 using Injector.Proxy.Metrics;
 
 namespace Injector.Proxy.Forwarding;
@@ -26,11 +27,13 @@ internal sealed class DuplexForwarder
     private readonly Socket _appSocket;
     private readonly ProxyMetrics _metrics;
     private readonly TimeSpan _linger;
+    private readonly HttpRequestRelay? _requests;
     private long _fromClient;
     private long _toClient;
 
     // clientTransport is the socket stream under the SslStream: it tells the client's reset from a clean end of stream.
-    public DuplexForwarder(SslStream client, SocketStream clientTransport, Socket clientSocket, SocketStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger)
+    // identityLine, in http-header mode only, makes the client-to-app direction an HTTP/1.x relay that sets the header.
+    public DuplexForwarder(SslStream client, SocketStream clientTransport, Socket clientSocket, SocketStream app, Socket appSocket, ProxyMetrics metrics, TimeSpan linger, byte[]? identityLine = null)
     {
         _client = client;
         _clientTransport = clientTransport;
@@ -39,16 +42,27 @@ internal sealed class DuplexForwarder
         _appSocket = appSocket;
         _metrics = metrics;
         _linger = linger;
+        if (identityLine is not null)
+        {
+            _requests = new HttpRequestRelay(identityLine, bytes => Count(upstream: true, bytes));
+        }
     }
 
     public long BytesFromClient => _fromClient;
 
     public long BytesToClient => _toClient;
 
+    /// <summary>In http-header mode, why the relay stopped passing requests on; null otherwise.</summary>
+    public string? RequestRejection => _requests?.Rejection;
+
     /// <summary>Runs until both directions are done, one side fails, or <paramref name="abort"/> fires. Never throws.</summary>
     public async Task<(ForwardOutcome Outcome, Exception? Error)> RunAsync(CancellationToken abort)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+
+        // The copies read and write without a token: stopping shuts both sockets down once, which ends whatever is
+        // pending, instead of every read registering and removing a cancellation callback of its own.
+        using var shutdownOnStop = stop.Token.UnsafeRegister(static state => ((DuplexForwarder)state!).ShutdownBoth(), this);
         var upstream = ClientToAppAsync(stop.Token);
         var downstream = AppToClientAsync(stop.Token);
 
@@ -82,7 +96,9 @@ internal sealed class DuplexForwarder
 
     private async Task<(ForwardOutcome, Exception?)> ClientToAppAsync(CancellationToken cancellationToken)
     {
-        var result = await PumpAsync(_client, _app, ClientBufferSize, upstream: true, cancellationToken).ConfigureAwait(false);
+        var result = _requests is null
+            ? await PumpAsync(_client, _app, ClientBufferSize, upstream: true, cancellationToken).ConfigureAwait(false)
+            : await _requests.RunAsync(_client, _app, cancellationToken).ConfigureAwait(false);
         if (result.Outcome == ForwardOutcome.Completed && _clientTransport.PeerReset is { } reset)
         {
             return (ForwardOutcome.ClientError, reset);
@@ -100,6 +116,7 @@ internal sealed class DuplexForwarder
     private async Task<(ForwardOutcome, Exception?)> AppToClientAsync(CancellationToken cancellationToken)
     {
         var result = await PumpAsync(_app, _client, AppBufferSize, upstream: false, cancellationToken).ConfigureAwait(false);
+        _requests?.ResponsesEnded();
         if (result.Outcome != ForwardOutcome.Completed)
         {
             return result;
@@ -129,7 +146,8 @@ internal sealed class DuplexForwarder
 
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="sink"/> until the source ends (Completed), a side fails,
-    /// or the copy is cancelled (Aborted). Failures are attributed to the side that failed.
+    /// or the copy is stopped (Aborted: the sockets were shut down, so whatever a read or write returned then means
+    /// nothing). Failures are attributed to the side that failed.
     /// </summary>
     private async Task<(ForwardOutcome Outcome, Exception? Error)> PumpAsync(Stream source, Stream sink, int bufferSize, bool upstream, CancellationToken cancellationToken)
     {
@@ -147,15 +165,20 @@ internal sealed class DuplexForwarder
                         // Wait for data without holding a buffer: an idle keep-alive connection then costs no buffer
                         // (SslStream passes a zero-byte read to the socket when it has nothing decrypted;
                         // dotnet/runtime#49000). Most resets arrive here, while the connection is idle.
-                        await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                        await source.ReadAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                         buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
                     }
 
-                    read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
+                    read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
                 {
-                    return (sourceFailed, ex);
+                    return cancellationToken.IsCancellationRequested ? (ForwardOutcome.Aborted, null) : (sourceFailed, ex);
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return (ForwardOutcome.Aborted, null);
                 }
 
                 if (read == 0)
@@ -163,13 +186,18 @@ internal sealed class DuplexForwarder
                     return (ForwardOutcome.Completed, null);
                 }
 
+                if (!upstream)
+                {
+                    _requests?.ObserveResponse(buffer.AsSpan(0, read));
+                }
+
                 try
                 {
-                    await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await sink.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (IOException ex)
                 {
-                    return (sinkFailed, ex);
+                    return cancellationToken.IsCancellationRequested ? (ForwardOutcome.Aborted, null) : (sinkFailed, ex);
                 }
 
                 Count(upstream, read);
@@ -210,6 +238,20 @@ internal sealed class DuplexForwarder
         {
             _toClient += bytes;
             _metrics.AddBytesToClient(bytes);
+        }
+    }
+
+    private void ShutdownBoth()
+    {
+        foreach (var socket in (ReadOnlySpan<Socket>)[_clientSocket, _appSocket])
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
         }
     }
 

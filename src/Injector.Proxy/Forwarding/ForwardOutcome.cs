@@ -20,6 +20,9 @@ internal enum ForwardOutcome
 
     /// <summary>The app port refused the connection (or timed out).</summary>
     AppUnreachable,
+
+    /// <summary>In http-header mode: the client sent a request the proxy would not pass on; the ones before it were.</summary>
+    BadRequest,
 }
 
 internal static class ForwardOutcomes
@@ -31,6 +34,7 @@ internal static class ForwardOutcomes
         ForwardOutcome.AppError => "app_error",
         ForwardOutcome.ClientLingered => "client_lingered",
         ForwardOutcome.Aborted => "aborted",
+        ForwardOutcome.BadRequest => "bad_request",
         _ => "app_unreachable",
     };
 }

@@ -16,7 +16,7 @@ namespace Injector.Proxy.Forwarding;
 internal sealed class SocketStream : Stream
 {
     private readonly Socket _socket;
-    private readonly ReceiveOperation _receive = new();
+    private readonly ReceiveOperation _receive;
     private SocketException? _peerReset;
     private bool _disposed;
 
@@ -24,6 +24,7 @@ internal sealed class SocketStream : Stream
     {
         ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;
+        _receive = new ReceiveOperation(this);
     }
 
     /// <summary>The reset that ended the reads, or null: a 0-byte read with this set was not a clean FIN.</summary>
@@ -50,7 +51,8 @@ internal sealed class SocketStream : Stream
         cancellationToken.ThrowIfCancellationRequested();
         if (!cancellationToken.CanBeCanceled)
         {
-            return ReadCompleted(_receive.ReceiveAsync(_socket, buffer));
+            // The forwarder's path: no registration, no state machine, no allocation per read.
+            return _receive.ReceiveBytesAsync(_socket, buffer);
         }
 
         return ReadCancellableAsync(buffer, cancellationToken);
@@ -65,18 +67,6 @@ internal sealed class SocketStream : Stream
             cancellationToken.ThrowIfCancellationRequested();
             return Interpret(result);
         }
-    }
-
-    private ValueTask<int> ReadCompleted(ValueTask<ReceiveResult> pending)
-    {
-        if (pending.IsCompletedSuccessfully)
-        {
-            return ValueTask.FromResult(Interpret(pending.Result));
-        }
-
-        return AwaitRead(pending);
-
-        async ValueTask<int> AwaitRead(ValueTask<ReceiveResult> receive) => Interpret(await receive.ConfigureAwait(false));
     }
 
     private int Interpret(ReceiveResult result)
@@ -188,15 +178,14 @@ internal sealed class SocketStream : Stream
 
     private readonly record struct ReceiveResult(int Bytes, SocketError Error);
 
-    /// <summary>One reusable receive: a <see cref="SocketAsyncEventArgs"/> awaited as a ValueTask, no allocation per read.</summary>
-    private sealed class ReceiveOperation : SocketAsyncEventArgs, IValueTaskSource<ReceiveResult>
+    /// <summary>
+    /// One reusable receive: a <see cref="SocketAsyncEventArgs"/> awaited as a ValueTask, no allocation per read.
+    /// Awaited as <c>ValueTask&lt;int&gt;</c> it hands back the stream's interpretation (bytes, 0 on reset, or throws).
+    /// </summary>
+    private sealed class ReceiveOperation(SocketStream owner)
+        : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true), IValueTaskSource<ReceiveResult>, IValueTaskSource<int>
     {
         private ManualResetValueTaskSourceCore<ReceiveResult> _core;
-
-        public ReceiveOperation()
-            : base(unsafeSuppressExecutionContextFlow: true)
-        {
-        }
 
         public ValueTask<ReceiveResult> ReceiveAsync(Socket socket, Memory<byte> buffer)
         {
@@ -207,6 +196,17 @@ internal sealed class SocketStream : Stream
             }
 
             return new ValueTask<ReceiveResult>(this, _core.Version);
+        }
+
+        public ValueTask<int> ReceiveBytesAsync(Socket socket, Memory<byte> buffer)
+        {
+            SetBuffer(buffer);
+            if (!socket.ReceiveAsync(this))
+            {
+                return ValueTask.FromResult(owner.Interpret(new ReceiveResult(BytesTransferred, SocketError)));
+            }
+
+            return new ValueTask<int>(this, _core.Version);
         }
 
         protected override void OnCompleted(SocketAsyncEventArgs e) => _core.SetResult(new ReceiveResult(BytesTransferred, SocketError));
@@ -222,6 +222,8 @@ internal sealed class SocketStream : Stream
                 _core.Reset();
             }
         }
+
+        int IValueTaskSource<int>.GetResult(short token) => owner.Interpret(GetResult(token));
 
         public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 

@@ -8,8 +8,10 @@ namespace Injector.Proxy.Health;
 /// Runs an app's original kubelet probe against <c>127.0.0.1</c> on behalf of the kubelet, which now calls the
 /// proxy's <c>/app-health/CONTAINER/KIND</c> instead (Istio's app-health rewrite). The answer is the app's own
 /// status code, so the kubelet's 200–399 rule applies unchanged; 503 when the app cannot be reached.
+/// <paramref name="preamble"/> goes first on each HTTP probe connection: a PROXY v2 LOCAL header when the app port
+/// speaks PROXY protocol (client-identity proxy-protocol), which refuses a connection without one.
 /// </summary>
-internal sealed class AppProber(IPAddress appAddress)
+internal sealed class AppProber(IPAddress appAddress, byte[]? preamble = null)
 {
     public const int Unreachable = 503;
 
@@ -41,7 +43,7 @@ internal sealed class AppProber(IPAddress appAddress)
             }
 
             var https = string.Equals(probe.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase);
-            var status = await HttpStatusClient.GetStatusAsync(endPoint, probe.Path ?? "/", headers, https, timeout.Token).ConfigureAwait(false);
+            var status = await HttpStatusClient.GetStatusAsync(endPoint, preamble ?? [], probe.Path ?? "/", headers, https, timeout.Token).ConfigureAwait(false);
             return (status, $"{(https ? "https" : "http")}://{endPoint}{probe.Path} answered {status}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -18,10 +18,11 @@ internal static class HttpStatusClient
     /// GETs <paramref name="path"/> and returns the status code. Throws <see cref="IOException"/>,
     /// <see cref="SocketException"/> or <see cref="OperationCanceledException"/> when no valid status line arrives.
     /// With <paramref name="tls"/> (the kubelet's <c>scheme: HTTPS</c>) it speaks TLS without verifying the
-    /// certificate, as the kubelet does.
+    /// certificate, as the kubelet does. <paramref name="preamble"/> (may be empty) is sent first, in plain.
     /// </summary>
     public static async Task<int> GetStatusAsync(
         IPEndPoint endPoint,
+        ReadOnlyMemory<byte> preamble,
         string path,
         IReadOnlyList<KeyValuePair<string, string>> headers,
         bool tls,
@@ -29,6 +30,11 @@ internal static class HttpStatusClient
     {
         using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        if (!preamble.IsEmpty)
+        {
+            await socket.SendAsync(preamble, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         await using (stream.ConfigureAwait(false))
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Injector.Proxy.Health;
+using Injector.Proxy.Identity;
 using Injector.Proxy.Lifecycle;
 using Injector.Proxy.Logging;
 using Injector.Proxy.Metrics;
@@ -100,7 +101,7 @@ internal sealed partial class ProxyHost : IAsyncDisposable
 
             var healthSocket = Bind(_settings.HealthPort);
             sockets.Add(healthSocket);
-            var prober = new AppProber(_options.AppAddress);
+            var prober = new AppProber(_options.AppAddress, _settings.ClientIdentityMode == ClientIdentityMode.ProxyProtocol ? ProxyProtocolHeader.Local() : null);
             _health = new HealthServer(healthSocket, _settings, _readiness, prober, () => IsStarted, ready => Metrics.Render(Store, ready), Metrics.ProbeRan, RequestStop, _log);
         }
         catch

@@ -15,7 +15,7 @@ namespace Injector.Proxy.Serving;
 /// One accepted connection from first byte to close: plaintext detection, the TLS handshake, the connect to the
 /// app, the byte copy, and the one log line that says who it was and how it ended.
 /// </summary>
-internal sealed class TlsConnectionHandler(
+internal sealed partial class TlsConnectionHandler(
     ProxySettings settings,
     ProxyHostOptions options,
     TlsHandshakePolicy policy,
@@ -149,11 +149,27 @@ internal sealed class TlsConnectionHandler(
 
         var appStream = new SocketStream(app);
         await using var appScope = appStream.ConfigureAwait(false);
-        var forwarder = new DuplexForwarder(tls, transport, client, appStream, app, metrics, options.ClientLinger);
-        var (outcome, error) = await forwarder.RunAsync(abort).ConfigureAwait(false);
+        var forwarder = new DuplexForwarder(tls, transport, client, appStream, app, metrics, options.ClientLinger, IdentityHeaderLine(tls));
+        ForwardOutcome outcome;
+        Exception? error;
+        try
+        {
+            await SendProxyHeaderAsync(client, tls, appStream, abort).ConfigureAwait(false);
+            (outcome, error) = await forwarder.RunAsync(abort).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            (outcome, error) = (abort.IsCancellationRequested ? ForwardOutcome.Aborted : ForwardOutcome.AppError, ex);
+        }
+
+        if (outcome == ForwardOutcome.Completed && forwarder.RequestRejection is not null)
+        {
+            outcome = ForwardOutcome.BadRequest;
+        }
+
         metrics.Forwarded(outcome);
 
-        var level = outcome is ForwardOutcome.Completed or ForwardOutcome.ClientError ? LogLevel.Information : LogLevel.Warning;
+        var level = outcome is ForwardOutcome.Completed or ForwardOutcome.ClientError or ForwardOutcome.BadRequest ? LogLevel.Information : LogLevel.Warning;
         var entry = log.Begin(level, LogEvents.ConnectionClosed, "TLS connection closed");
         if (entry.IsEnabled)
         {
@@ -165,6 +181,7 @@ internal sealed class TlsConnectionHandler(
                 .Add("BytesFromClient", forwarder.BytesFromClient).Add("BytesToClient", forwarder.BytesToClient)
                 .Add("DurationMs", Stopwatch.GetElapsedTime(started).TotalMilliseconds)
                 .Add("Outcome", outcome.ToWire())
+                .Add("Detail", forwarder.RequestRejection)
                 .Add(error).Write();
         }
     }

@@ -21,6 +21,12 @@ public static class ProxyEnvironment
     /// <summary>Comma list of <c>cn:</c>, <c>dns:</c>, <c>uri:</c> identities; empty means every client the CA trusts.</summary>
     public const string AllowedClients = "TLS_PROXY_ALLOWED_CLIENTS";
 
+    /// <summary>
+    /// <c>none</c> (default), <c>proxy-protocol</c> or <c>http-header</c>: how the app learns the verified client.
+    /// Needs mTLS optional or required.
+    /// </summary>
+    public const string ClientIdentity = "TLS_PROXY_CLIENT_IDENTITY";
+
     /// <summary><c>1.2</c> or <c>1.3</c>.</summary>
     public const string MinTlsVersion = "TLS_PROXY_MIN_TLS_VERSION";
 

@@ -30,6 +30,9 @@ public sealed record ProxySettings
     /// <summary>Empty: every client the CA trusts.</summary>
     public IReadOnlyList<ClientIdentity> AllowedClients { get; init; } = [];
 
+    /// <summary>How the app learns the verified client; anything but None needs mTLS.</summary>
+    public ClientIdentityMode ClientIdentityMode { get; init; } = ClientIdentityMode.None;
+
     /// <summary><c>1.2</c> or <c>1.3</c>.</summary>
     public string MinTlsVersion { get; init; } = WireValues.Tls12;
 
@@ -79,6 +82,11 @@ public sealed record ProxySettings
         if (AllowedClients.Count > 0)
         {
             env.Add(new(ProxyEnvironment.AllowedClients, string.Join(',', AllowedClients)));
+        }
+
+        if (ClientIdentityMode != ClientIdentityMode.None)
+        {
+            env.Add(new(ProxyEnvironment.ClientIdentity, ClientIdentityMode.ToWire()));
         }
 
         env.Add(new(ProxyEnvironment.MinTlsVersion, MinTlsVersion));
@@ -138,6 +146,16 @@ public sealed record ProxySettings
             {
                 problems.Add($"{ProxyEnvironment.AllowedClients} entry '{entry}' is not cn:NAME, dns:NAME or uri:URI.");
             }
+        }
+
+        var identityText = getEnvironmentVariable(ProxyEnvironment.ClientIdentity) ?? WireValues.None;
+        if (!WireValues.TryParseClientIdentity(identityText, out var clientIdentity))
+        {
+            problems.Add($"{ProxyEnvironment.ClientIdentity}='{identityText}' is not one of none, proxy-protocol, http-header.");
+        }
+        else if (clientIdentity != ClientIdentityMode.None && mtlsValid && mtls == MtlsMode.Disabled)
+        {
+            problems.Add($"{ProxyEnvironment.ClientIdentity}={identityText} needs {ProxyEnvironment.Mtls}=optional or required: without mTLS there is no verified client to name.");
         }
 
         var minText = getEnvironmentVariable(ProxyEnvironment.MinTlsVersion) ?? WireValues.Tls12;
@@ -207,6 +225,7 @@ public sealed record ProxySettings
             ClientCaDirectory = mtls == MtlsMode.Disabled ? null : clientCaDirectory,
             Mtls = mtls,
             AllowedClients = allowed,
+            ClientIdentityMode = clientIdentity,
             MinTlsVersion = minVersion ?? WireValues.Tls12,
             Plaintext = plaintext,
             HealthPort = healthPort,

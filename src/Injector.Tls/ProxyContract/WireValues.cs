@@ -12,6 +12,9 @@ public static class WireValues
     public const string Redirect = "redirect";
     public const string Tls12 = "1.2";
     public const string Tls13 = "1.3";
+    public const string None = "none";
+    public const string ProxyProtocol = "proxy-protocol";
+    public const string HttpHeader = "http-header";
 
     public static string ToWire(this MtlsMode mode) => mode switch
     {
@@ -21,6 +24,25 @@ public static class WireValues
     };
 
     public static string ToWire(this PlaintextMode mode) => mode == PlaintextMode.Redirect ? Redirect : Reject;
+
+    public static string ToWire(this ClientIdentityMode mode) => mode switch
+    {
+        ClientIdentityMode.ProxyProtocol => ProxyProtocol,
+        ClientIdentityMode.HttpHeader => HttpHeader,
+        _ => None,
+    };
+
+    public static bool TryParseClientIdentity(string? value, out ClientIdentityMode mode)
+    {
+        mode = value switch
+        {
+            None => ClientIdentityMode.None,
+            ProxyProtocol => ClientIdentityMode.ProxyProtocol,
+            HttpHeader => ClientIdentityMode.HttpHeader,
+            _ => (ClientIdentityMode)(-1),
+        };
+        return Enum.IsDefined(mode);
+    }
 
     public static bool TryParseMtls(string? value, out MtlsMode mode)
     {

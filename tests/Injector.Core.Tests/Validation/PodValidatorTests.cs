@@ -75,6 +75,9 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("bind-loopback=true")]
     [InlineData("proxy-exit=auto")]
     [InlineData("proxy-exit=manual")]
+    [InlineData("mtls=required;client-ca-secret=mesh-ca;client-identity=http-header")]
+    [InlineData("mtls=optional;client-ca-secret=mesh-ca;client-identity=proxy-protocol")]
+    [InlineData("client-identity=none")]
     public async Task Allows_ValidSettings(string annotations)
     {
         var result = await ValidateAsync(Pod(annotations));
@@ -116,6 +119,9 @@ public sealed class PodValidatorTests : IDisposable
     [InlineData("ports=dns", "which is UDP")]
     [InlineData("bind-loopback=yes", "Fix: use \"true\" or \"false\"")]
     [InlineData("proxy-exit=never", "tls-injector.io/proxy-exit=\"never\" is not a valid value. Fix: use \"auto\"")]
+    [InlineData("mtls=required;client-ca-secret=mesh-ca;client-identity=xfcc", "tls-injector.io/client-identity=\"xfcc\" is not a valid value. Fix: use none, proxy-protocol")]
+    [InlineData("client-identity=http-header", "needs verified clients, but tls-injector.io/mtls is disabled. Fix: set tls-injector.io/mtls=required")]
+    [InlineData("mtls=disabled;client-identity=proxy-protocol", "needs verified clients")]
     public async Task Rejects_WrongSettings(string annotations, string expected)
     {
         var result = await ValidateAsync(Pod(annotations, extraPorts: true));

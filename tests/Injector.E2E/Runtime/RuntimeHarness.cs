@@ -39,11 +39,16 @@ internal sealed class RuntimeHarness(ClusterFixture cluster, string ns)
         return new RuntimeHarness(cluster, ns);
     }
 
-    /// <summary>Creates Deployment and Service <paramref name="name"/> and waits until its pod is Ready; returns the pod.</summary>
-    public async Task<V1Pod> DeployAsync(string name, Dictionary<string, string> annotations, bool probes = true)
+    /// <summary>
+    /// Creates Deployment and Service <paramref name="name"/> and waits until its pod is Ready; returns the pod.
+    /// <paramref name="app"/> may change the app container (another image, a command).
+    /// </summary>
+    public async Task<V1Pod> DeployAsync(string name, Dictionary<string, string> annotations, bool probes = true, Action<V1Container>? app = null)
     {
         annotations.TryAdd(Prefix + "secret", ServerSecret);
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(name, AppTemplate(name, annotations, probes: probes)), ns);
+        var template = AppTemplate(name, annotations, probes: probes);
+        app?.Invoke(template.Spec.Containers[0]);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(name, template), ns);
         await cluster.Client.CoreV1.CreateNamespacedServiceAsync(Service(name, name), ns);
         V1Pod? ready = null;
         await Wait.UntilAsync(
@@ -106,6 +111,14 @@ internal sealed class RuntimeHarness(ClusterFixture cluster, string ns)
     public static string Result(string log, string key) =>
         log.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(key + "=", StringComparison.Ordinal))?[(key.Length + 1)..]
         ?? throw new InvalidOperationException($"The curl log has no {key}= line:\n{log}");
+
+    /// <summary>The log of container <paramref name="container"/> of pod <paramref name="pod"/>.</summary>
+    public async Task<string> ReadLogAsync(string pod, string container)
+    {
+        using var stream = await cluster.Client.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: container);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
 
     public async Task<V1Pod> ReadPodAsync(string name) => await cluster.Client.CoreV1.ReadNamespacedPodAsync(name, ns);
 }

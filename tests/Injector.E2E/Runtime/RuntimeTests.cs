@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Injector.E2E.Cluster;
 using k8s;
 using k8s.Models;
@@ -68,6 +69,49 @@ public sealed class RuntimeTests(ClusterFixture cluster)
         Assert.NotEqual("200", RuntimeHarness.Result(log, "unlisted"));
         Assert.NotEqual("200", RuntimeHarness.Result(log, "foreign"));
         Assert.NotEqual("200", RuntimeHarness.Result(log, "none"));
+    }
+
+    [RuntimeFact]
+    public async Task ClientIdentity_TheAppSeesTheVerifiedClient_AndNeverAForgedHeader()
+    {
+        var harness = await RuntimeHarness.CreateAsync(cluster, "identity");
+        var mtls = new[] { ("mtls", "required"), ("client-ca-secret", RuntimeHarness.ClientCaSecret) };
+        var header = await harness.DeployAsync("web", Annotations([.. mtls, ("client-identity", "http-header")]), probes: false, app: RecordingApp);
+        var proxyProtocol = await harness.DeployAsync("pp", Annotations([.. mtls, ("client-identity", "proxy-protocol")]), probes: false, app: RecordingApp);
+
+        var (_, log) = await harness.RunCurlAsync(
+            "identity",
+            $"echo header=$(curl -s -o /dev/null -w '%{{http_code}}' --cacert {CaFile} --cert /certs/e2e-good-client/tls.crt --key /certs/e2e-good-client/tls.key "
+            + "-H 'X-Forwarded-Client-Cert: Hash=forged' https://web.$NS.svc/ || true)\n"
+            + $"echo pp=$(curl -s -o /dev/null -w '%{{http_code}}' --cacert {CaFile} --cert /certs/e2e-good-client/tls.crt --key /certs/e2e-good-client/tls.key "
+            + "https://pp.$NS.svc/ || true)\n",
+            RuntimeHarness.ServerCaSecret, "e2e-good-client");
+        Assert.Equal("200", RuntimeHarness.Result(log, "header"));
+        Assert.Equal("200", RuntimeHarness.Result(log, "pp"));
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(cluster.Pki.GoodClientCertificate.RawData));
+        var seen = await harness.ReadLogAsync(header.Metadata.Name, "app");
+        Assert.Contains($"X-Forwarded-Client-Cert: Hash={hash};Subject=\"CN={E2ePki.GoodClient}\"", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("forged", seen, StringComparison.Ordinal);
+
+        // The PROXY v2 signature ends in "QUIT\n"; the CN travels as a UTF-8 sub-TLV.
+        var received = await harness.ReadLogAsync(proxyProtocol.Metadata.Name, "app");
+        Assert.Contains("QUIT\n", received, StringComparison.Ordinal);
+        Assert.Contains(E2ePki.GoodClient, received, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An app that prints every request it receives and answers 200: busybox <c>nc</c> in the curl image (so the
+    /// test needs no image of its own), one connection at a time.
+    /// </summary>
+    private static void RecordingApp(V1Container app)
+    {
+        app.Image = ClusterFixture.CurlImage;
+        app.Command =
+        [
+            "sh", "-c",
+            "while true; do printf 'HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\nConnection: close\\r\\n\\r\\nok\\n' | nc -l -p 8080; done",
+        ];
     }
 
     [RuntimeFact]

@@ -15,6 +15,7 @@ public sealed class ProxySettingsTests
             ClientCaDirectory = "/ca",
             Mtls = MtlsMode.Required,
             AllowedClients = [ClientIdentity.TryParse("cn:a")!, ClientIdentity.TryParse("uri:spiffe://td/ns/x/sa/y")!],
+            ClientIdentityMode = ClientIdentityMode.HttpHeader,
             MinTlsVersion = WireValues.Tls13,
             Plaintext = PlaintextMode.Redirect,
             HealthPort = 15021,
@@ -31,6 +32,7 @@ public sealed class ProxySettingsTests
         Assert.Equal(settings.ToEnvironment(), parsed.ToEnvironment());
         Assert.Equal(10, parsed.DrainSeconds);
         Assert.Equal(2, parsed.AppContainers);
+        Assert.Equal(ClientIdentityMode.HttpHeader, parsed.ClientIdentityMode);
     }
 
     [Fact]
@@ -49,6 +51,8 @@ public sealed class ProxySettingsTests
         Assert.DoesNotContain(parsed.ToEnvironment(), kv => kv.Key == ProxyEnvironment.DrainSeconds);
         Assert.Equal(0, parsed.AppContainers);
         Assert.DoesNotContain(parsed.ToEnvironment(), kv => kv.Key == ProxyEnvironment.AppContainers);
+        Assert.Equal(ClientIdentityMode.None, parsed.ClientIdentityMode);
+        Assert.DoesNotContain(parsed.ToEnvironment(), kv => kv.Key == ProxyEnvironment.ClientIdentity);
     }
 
     [Theory]
@@ -61,6 +65,9 @@ public sealed class ProxySettingsTests
     [InlineData(ProxyEnvironment.Mtls, "strict", "not one of disabled")]
     [InlineData(ProxyEnvironment.Mtls, "required", "needs TLS_PROXY_CLIENT_CA_DIR")]
     [InlineData(ProxyEnvironment.AllowedClients, "spiffe://x", "not cn:NAME")]
+    [InlineData(ProxyEnvironment.ClientIdentity, "xfcc", "not one of none, proxy-protocol, http-header")]
+    [InlineData(ProxyEnvironment.ClientIdentity, "http-header", "needs TLS_PROXY_MTLS=optional or required")]
+    [InlineData(ProxyEnvironment.ClientIdentity, "proxy-protocol", "needs TLS_PROXY_MTLS=optional or required")]
     [InlineData(ProxyEnvironment.MinTlsVersion, "1.0", "not 1.2 or 1.3")]
     [InlineData(ProxyEnvironment.AppContainers, "all", "not a number from 0 to 1000")]
     [InlineData(ProxyEnvironment.Plaintext, "allow", "not reject or redirect")]
@@ -83,6 +90,26 @@ public sealed class ProxySettingsTests
         Assert.Null(parsed);
         var error = Assert.Single(errors);
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("none", ClientIdentityMode.None)]
+    [InlineData("proxy-protocol", ClientIdentityMode.ProxyProtocol)]
+    [InlineData("http-header", ClientIdentityMode.HttpHeader)]
+    public void Parse_ReadsClientIdentity_WithMtls(string value, ClientIdentityMode expected)
+    {
+        var env = new Dictionary<string, string>
+        {
+            [ProxyEnvironment.Routes] = "8443=8080",
+            [ProxyEnvironment.Mtls] = "optional",
+            [ProxyEnvironment.ClientCaDirectory] = "/ca",
+            [ProxyEnvironment.ClientIdentity] = value,
+        };
+
+        var parsed = ProxySettings.Parse(n => env.GetValueOrDefault(n), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, parsed!.ClientIdentityMode);
     }
 
     [Fact]
