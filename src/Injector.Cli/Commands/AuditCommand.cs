@@ -6,7 +6,6 @@ using Injector.Core.Audit;
 using Injector.Core.Configuration;
 using k8s;
 using k8s.Autorest;
-using k8s.Exceptions;
 
 namespace Injector.Cli.Commands;
 
@@ -62,14 +61,8 @@ internal static class AuditCommand
             return AuditExitCodes.Error;
         }
 
-        KubernetesClientConfiguration clientConfig;
-        try
+        if (KubeconfigLoader.LoadOrReport(args.Kubeconfig, args.Context, stderr) is not { } clientConfig)
         {
-            clientConfig = KubeconfigLoader.Load(args.Kubeconfig, args.Context);
-        }
-        catch (Exception ex) when (ex is KubeConfigException or IOException)
-        {
-            stderr.WriteLine($"error: {KubeconfigLoader.Describe(ex, args.Kubeconfig, args.Context)}");
             return AuditExitCodes.Error;
         }
 

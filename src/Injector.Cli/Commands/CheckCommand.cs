@@ -3,7 +3,7 @@ using Injector.Cli.Lookups;
 using Injector.Core.Injection;
 using Injector.Core.Manifests;
 using Injector.Core.Validation;
-using k8s.Exceptions;
+using k8s;
 using k8s.Models;
 
 namespace Injector.Cli.Commands;
@@ -39,15 +39,12 @@ internal static class CheckCommand
             ClusterLookup? lookup = null;
             if (parse.GetValue(cluster))
             {
-                try
+                if (KubeconfigLoader.LoadOrReport(parse.GetValue(kubeconfig), parse.GetValue(context), stderr) is not { } clientConfig)
                 {
-                    lookup = ClusterLookup.Connect(parse.GetValue(kubeconfig), parse.GetValue(context));
-                }
-                catch (Exception ex) when (ex is KubeConfigException or IOException)
-                {
-                    stderr.WriteLine($"error: {KubeconfigLoader.Describe(ex, parse.GetValue(kubeconfig), parse.GetValue(context))}");
                     return Task.FromResult(ExitCodes.BadInput);
                 }
+
+                lookup = new ClusterLookup(new Kubernetes(clientConfig));
             }
 
             return HandlerAsync(

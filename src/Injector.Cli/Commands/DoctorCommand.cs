@@ -4,7 +4,6 @@ using Injector.Cli.Doctor;
 using Injector.Cli.Lookups;
 using Injector.Core.Configuration;
 using k8s;
-using k8s.Exceptions;
 
 namespace Injector.Cli.Commands;
 
@@ -59,7 +58,6 @@ internal static class DoctorCommand
     internal static async Task<int> HandlerAsync(TextWriter stdout, TextWriter stderr, DoctorArguments args, TimeProvider time, CancellationToken cancellationToken)
     {
         InjectorOptions options;
-        KubernetesClientConfiguration clientConfig;
         try
         {
             options = CliInput.ReadOptions(args.ConfigPath);
@@ -70,13 +68,8 @@ internal static class DoctorCommand
             return ExitCodes.BadInput;
         }
 
-        try
+        if (KubeconfigLoader.LoadOrReport(args.Kubeconfig, args.Context, stderr) is not { } clientConfig)
         {
-            clientConfig = KubeconfigLoader.Load(args.Kubeconfig, args.Context);
-        }
-        catch (Exception ex) when (ex is KubeConfigException or IOException)
-        {
-            stderr.WriteLine($"error: {KubeconfigLoader.Describe(ex, args.Kubeconfig, args.Context)}");
             return ExitCodes.BadInput;
         }
 

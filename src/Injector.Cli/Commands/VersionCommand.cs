@@ -7,7 +7,6 @@ using Injector.Cli.Lookups;
 using Injector.Core.Configuration;
 using k8s;
 using k8s.Autorest;
-using k8s.Exceptions;
 
 namespace Injector.Cli.Commands;
 
@@ -49,14 +48,8 @@ internal static class VersionCommand
         var code = ExitCodes.Ok;
         if (cluster is not null)
         {
-            KubernetesClientConfiguration config;
-            try
+            if (KubeconfigLoader.LoadOrReport(cluster.Kubeconfig, cluster.Context, stderr) is not { } config)
             {
-                config = KubeconfigLoader.Load(cluster.Kubeconfig, cluster.Context);
-            }
-            catch (Exception ex) when (ex is KubeConfigException or IOException)
-            {
-                stderr.WriteLine($"error: {KubeconfigLoader.Describe(ex, cluster.Kubeconfig, cluster.Context)}");
                 return ExitCodes.BadInput;
             }
 

@@ -61,8 +61,4 @@ internal sealed class ClusterLookup(IKubernetes client) : ISecretLookup, IServic
         var version = await client.Version.GetCodeAsync(cancellationToken);
         return ClusterInfo.FromVersion(version.Major, version.Minor);
     }
-
-    /// <summary>A client for <c>--kubeconfig</c> and <c>--context</c> (see <see cref="KubeconfigLoader.Load"/>).</summary>
-    public static ClusterLookup Connect(string? kubeconfig, string? context)
-        => new(new Kubernetes(KubeconfigLoader.Load(kubeconfig, context)));
 }

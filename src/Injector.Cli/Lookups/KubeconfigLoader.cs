@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Exceptions;
 
 namespace Injector.Cli.Lookups;
 
@@ -29,7 +30,25 @@ internal static class KubeconfigLoader
         return KubernetesClientConfiguration.BuildConfigFromConfigFile(file ?? KubernetesClientConfiguration.KubeConfigDefaultLocation, context);
     }
 
+    /// <summary>
+    /// <see cref="Load"/>, or null after one line on <paramref name="stderr"/> naming the fix when the kubeconfig
+    /// cannot be loaded (every command then exits with its bad-input code).
+    /// </summary>
+    public static KubernetesClientConfiguration? LoadOrReport(string? path, string? context, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
+        {
+            return Load(path, context);
+        }
+        catch (Exception ex) when (ex is KubeConfigException or IOException)
+        {
+            stderr.WriteLine($"error: {Describe(ex, path, context)}");
+            return null;
+        }
+    }
+
     /// <summary>One line naming the fix, for a kubeconfig that cannot be loaded.</summary>
-    public static string Describe(Exception ex, string? path, string? context)
+    private static string Describe(Exception ex, string? path, string? context)
         => $"cannot load the kubeconfig{(path is null ? string.Empty : $" {path}")}{(context is null ? string.Empty : $" (context {context})")}: {ex.Message}. Fix: pass --kubeconfig and --context, or set KUBECONFIG.";
 }
