@@ -36,4 +36,19 @@ internal static class CliInput
         var section = document.RootElement.TryGetProperty(InjectorOptions.SectionName, out var nested) ? nested : document.RootElement;
         return section.Deserialize<InjectorOptions>(ConfigJson) ?? new InjectorOptions();
     }
+
+    /// <summary><see cref="ReadOptions"/>, or null after one line on <paramref name="stderr"/> when the file cannot be read.</summary>
+    public static InjectorOptions? ReadOptionsOrReport(string? path, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
+        {
+            return ReadOptions(path);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: --config {path}: {ex.Message}");
+            return null;
+        }
+    }
 }

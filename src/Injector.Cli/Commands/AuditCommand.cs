@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Injector.Cli.Audit;
 using Injector.Cli.Lookups;
 using Injector.Core.Audit;
@@ -50,14 +49,8 @@ internal static class AuditCommand
 
     internal static async Task<int> HandlerAsync(TextWriter stdout, TextWriter stderr, AuditArguments args, TimeProvider time, CancellationToken cancellationToken)
     {
-        InjectorOptions options;
-        try
+        if (CliInput.ReadOptionsOrReport(args.ConfigPath, stderr) is not { } options)
         {
-            options = CliInput.ReadOptions(args.ConfigPath);
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: --config {args.ConfigPath}: {ex.Message}");
             return AuditExitCodes.Error;
         }
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Injector.Cli.Doctor;
 using Injector.Cli.Lookups;
-using Injector.Core.Configuration;
 using k8s;
 
 namespace Injector.Cli.Commands;
@@ -57,14 +55,8 @@ internal static class DoctorCommand
 
     internal static async Task<int> HandlerAsync(TextWriter stdout, TextWriter stderr, DoctorArguments args, TimeProvider time, CancellationToken cancellationToken)
     {
-        InjectorOptions options;
-        try
+        if (CliInput.ReadOptionsOrReport(args.ConfigPath, stderr) is not { } options)
         {
-            options = CliInput.ReadOptions(args.ConfigPath);
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: --config {args.ConfigPath}: {ex.Message}");
             return ExitCodes.BadInput;
         }
 
