@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Injector.Tls.Certificates;
 using k8s.Autorest;
 
 namespace Injector.Cli.Doctor;
@@ -76,7 +77,7 @@ internal sealed partial class ClusterDoctor
     }
 
     /// <summary>Null when <paramref name="bundle"/> (PEM) verifies the leaf; else why not. Expiry is the next check's business.</summary>
-    private string? Verify(ServedCertificate served, byte[] bundle)
+    private static string? Verify(ServedCertificate served, byte[] bundle)
     {
         var roots = new X509Certificate2Collection();
         try
@@ -93,21 +94,13 @@ internal sealed partial class ClusterDoctor
             return "caBundle holds no PEM certificate";
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ExtraStore.AddRange(served.Intermediates);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
-        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        var ok = chain.Build(served.Leaf);
-        var status = string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal));
+        var problems = CertificateChains.Problems(served.Leaf, served.Intermediates, roots);
         foreach (var root in roots)
         {
             root.Dispose();
         }
 
-        return ok ? null : status.Length > 0 ? status : "no chain to the caBundle";
+        return problems is null ? null : problems.Count > 0 ? string.Join(", ", problems) : "no chain to the caBundle";
     }
 
     private DoctorCheck CheckExpiry(string name, ServedCertificate served)

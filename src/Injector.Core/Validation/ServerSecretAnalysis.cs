@@ -73,20 +73,9 @@ internal sealed record ServerSecretAnalysis
         }
     }
 
+    // Expiry is judged at admission, once; leaving it out of the chain is what lets this verdict be kept.
     private static string? BuildChain(LoadedCertificate certificate, X509Certificate2Collection roots)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ExtraStore.AddRange(certificate.Intermediates);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-
-        // Expiry is judged at admission, once; ignoring it here is what lets this verdict be kept.
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
-        return chain.Build(certificate.Leaf)
-            ? null
-            : string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-    }
+        => CertificateChains.Problems(certificate.Leaf, certificate.Intermediates, roots) is { } problems ? string.Join("; ", problems) : null;
 
     private static string Text(IReadOnlyDictionary<string, byte[]> data, string key) => Encoding.UTF8.GetString(data[key]);
 }
