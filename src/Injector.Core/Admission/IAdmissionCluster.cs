@@ -23,7 +23,7 @@ public interface IAdmissionCluster
 
     Task<NamespaceLookup> GetNamespaceAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>The cached NetworkPolicies of a namespace; empty when the NetworkPolicy check is off.</summary>
+    /// <summary>The cached NetworkPolicies of a namespace (read only while the NetworkPolicy check is on).</summary>
     IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string namespaceName);
 
     /// <summary>The namespace's NetworkPolicies read from the API; null when it does not answer in time.</summary>

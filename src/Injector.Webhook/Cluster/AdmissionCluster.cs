@@ -1,9 +1,7 @@
 using Injector.Core.Admission;
-using Injector.Core.Configuration;
 using Injector.Core.Injection;
 using Injector.Core.Validation;
 using k8s.Models;
-using Microsoft.Extensions.Options;
 
 namespace Injector.Webhook.Cluster;
 
@@ -13,8 +11,7 @@ internal sealed class AdmissionCluster(
     NamespaceCache namespaces,
     ISecretLookup secrets,
     ServiceCache services,
-    NetworkPolicyCache networkPolicies,
-    IOptions<InjectorOptions> options) : IAdmissionCluster
+    NetworkPolicyCache networkPolicies) : IAdmissionCluster
 {
     public ClusterInfo Info => state.Info;
 
@@ -26,8 +23,7 @@ internal sealed class AdmissionCluster(
 
     public Task<NamespaceLookup> GetNamespaceAsync(string name, CancellationToken cancellationToken) => namespaces.GetAsync(name, cancellationToken);
 
-    public IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string namespaceName)
-        => options.Value.NetworkPolicyCheck == NetworkPolicyCheck.Off ? [] : networkPolicies.InNamespace(namespaceName);
+    public IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string namespaceName) => networkPolicies.InNamespace(namespaceName);
 
     public Task<IReadOnlyList<V1NetworkPolicy>?> LiveNetworkPoliciesAsync(string namespaceName, CancellationToken cancellationToken)
         => networkPolicies.ListFromApiAsync(namespaceName, cancellationToken);
