@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Reflection;
 using Injector.Cli.Audit;
 using Injector.Cli.Doctor;
 using Injector.Cli.Lookups;
@@ -38,13 +37,9 @@ internal static class VersionCommand
         return command;
     }
 
-    /// <summary>The informational version of this CLI, as the build stamped it (with any <c>+commit</c> metadata).</summary>
-    public static string ClientVersion()
-        => typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? InstalledWebhook.Unknown;
-
     internal static async Task<int> HandlerAsync(TextWriter stdout, TextWriter stderr, VersionCluster? cluster, string output, CancellationToken cancellationToken)
     {
-        var report = new VersionReport(ClientVersion());
+        var report = new VersionReport(BuildInfo.Version);
         var code = ExitCodes.Ok;
         if (cluster is not null)
         {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Reflection;
 using Injector.Core.Admission;
+using Injector.Core.Configuration;
 using k8s;
 
 namespace Injector.Webhook.Metrics;
@@ -59,7 +59,7 @@ internal sealed class WebhookMetrics
         meter.CreateObservableGauge("tls_injector_webhook_audit_leader", () => _audit is { } audit ? [new Measurement<int>(audit.Leading() ? 1 : 0)] : Array.Empty<Measurement<int>>(),
             description: "1 on the replica that holds the audit Lease.");
         // Split as Prometheus' own build_info is: version without build metadata, revision the commit.
-        var version = typeof(WebhookMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var version = BuildInfo.Version;
         var versionTag = Tag("version", version.Split('+')[0]);
         var revisionTag = Tag("revision", version.Contains('+', StringComparison.Ordinal) ? version.Split('+', 2)[1] : "unknown");
         meter.CreateObservableGauge("tls_injector_webhook_build_info", () => new Measurement<int>(1, versionTag, revisionTag),
